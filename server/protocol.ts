@@ -1,0 +1,272 @@
+/**
+ * The custom LSP contract between the pgm-infill client and server, declared once.
+ *
+ * Both the VS Code client and the server import this file, and the client bundles it, so it
+ * imports nothing but types (no runtime dependency on vscode-languageserver-protocol) and holds
+ * only constants, interfaces and small pure helpers (settings defaults + sanitiser).
+ *
+ * Standard LSP is used where it exists: `textDocument/inlineCompletion` (LSP 3.18) for ghost
+ * text, `$/cancelRequest` for cancellation, `workspace/configuration` for settings.
+ */
+import type { Range, VersionedTextDocumentIdentifier } from 'vscode-languageserver-protocol';
+
+/** Bumped when a message shape changes incompatibly; sent in `initialize` result `serverInfo`. */
+export const PROTOCOL_VERSION = 1;
+
+/** Custom method names. */
+export const PgmMethods = {
+  /** request, client -> server: fill one or many ranges of a document. */
+  infill: 'pgm/infill',
+  /** notification, server -> client: partial fills after each sampler step. */
+  progress: 'pgm/progress',
+  /** notification, server -> client: model host state (loading / ready / error). */
+  status: 'pgm/status',
+  /** request, client -> server: reload the model (e.g. after modelPath changed); returns StatusParams. */
+  reload: 'pgm/reload',
+} as const;
+
+/** The settings section the server asks for via workspace/configuration. */
+export const SETTINGS_SECTION = 'pgmInfill';
+
+// ---------------------------------------------------------------------------------------------
+// Sampling options
+// ---------------------------------------------------------------------------------------------
+
+/** Order in which hole positions are committed. `random` is the paper's fixed random order. */
+export type SamplingOrder = 'random' | 'confidence' | 'left-to-right';
+export const SAMPLING_ORDERS: readonly SamplingOrder[] = ['random', 'confidence', 'left-to-right'];
+
+/** Per-request overrides of the sampling settings; anything absent comes from the settings. */
+export interface SamplingOptions {
+  /** Sampler steps (network calls) per fill; clamped to [1, capacity]. */
+  steps?: number;
+  order?: SamplingOrder;
+  /** Softmax temperature; 0 means greedy (argmax). */
+  temperature?: number;
+  /** Nucleus sampling mass in (0, 1]; 1 disables. */
+  topP?: number;
+  /** PRNG seed; same seed + same input -> same fill. null = fresh seed per request. */
+  seed?: number | null;
+  /** Hole capacity in model tokens (the fill is at most this long; gap fillers are stripped). */
+  capacity?: number;
+  /** Stop the fill at its first newline (inline mode). */
+  singleLine?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// pgm/infill
+// ---------------------------------------------------------------------------------------------
+
+export interface InfillParams {
+  /** The document and the version the ranges refer to. A different current version -> StaleVersion. */
+  textDocument: VersionedTextDocumentIdentifier;
+  /** Ranges to replace with fills (an empty range = insert at that position). Must not overlap. */
+  ranges: Range[];
+  options?: SamplingOptions;
+  /** Client-chosen id echoed in pgm/progress; the server makes one up when absent. */
+  requestId?: string;
+  /** Send pgm/progress notifications for this request (default false). */
+  progress?: boolean;
+}
+
+export interface InfillEdit {
+  /** The requested range (in the requested document version), to be replaced by newText. */
+  range: Range;
+  newText: string;
+}
+
+export interface InfillStats {
+  /** Wall time from request arrival to result, including queueing. */
+  ms: number;
+  /** Time spent waiting in the server queue before sampling started. */
+  queueMs: number;
+  /** Sampler steps actually run (network calls). */
+  steps: number;
+  /** Execution provider that ran the model, e.g. 'cpu' or 'cuda'. */
+  device: string;
+  /** Model name from its manifest. */
+  model: string;
+  /** Tokens generated per range (gap fillers excluded), parallel to `edits`. */
+  tokensPerRange: number[];
+  /** Seed actually used (to reproduce the fill). */
+  seed: number;
+  order: SamplingOrder;
+}
+
+export interface InfillResult {
+  requestId: string;
+  edits: InfillEdit[];
+  stats: InfillStats;
+}
+
+// ---------------------------------------------------------------------------------------------
+// pgm/progress (live "denoising" view)
+// ---------------------------------------------------------------------------------------------
+
+/** One hole position of the canvas as seen after a step. */
+export interface ProgressToken {
+  /** Decoded text of the token at this position ('' while unknown or for a gap filler). */
+  text: string;
+  /** Step (1-based) at which the position was committed; 0 = still unknown. */
+  step: number;
+  /** Probability the sampler assigned to the committed token (0 while unknown). */
+  confidence: number;
+  /** True when the committed token is the gap filler (it will be stripped). */
+  gap: boolean;
+}
+
+export interface ProgressRange {
+  range: Range;
+  /** The fill so far: committed tokens in position order, gap fillers removed. */
+  text: string;
+  /** One entry per hole position, left to right. */
+  tokens: ProgressToken[];
+}
+
+export interface ProgressParams {
+  requestId: string;
+  uri: string;
+  step: number;
+  totalSteps: number;
+  ranges: ProgressRange[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// pgm/status
+// ---------------------------------------------------------------------------------------------
+
+export type ServerState = 'loading' | 'ready' | 'error';
+
+export interface StatusParams {
+  state: ServerState;
+  /** Model name (manifest) and folder. */
+  model?: string;
+  modelPath?: string;
+  /** Execution provider in use. */
+  device?: string;
+  /** Why other providers were not used, e.g. {cuda: 'not in this build'}. */
+  providerNotes?: Record<string, string>;
+  /** Latency of the last completed fill, in ms. */
+  lastLatencyMs?: number;
+  /** Human-readable detail; always set for 'error'. */
+  message?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors (ResponseError.code). Application range, outside JSON-RPC's reserved -32768..-32000.
+// Cancellation uses LSP's RequestCancelled (-32800).
+// ---------------------------------------------------------------------------------------------
+
+export const PgmErrorCodes = {
+  /** The document is not open on the server. */
+  UnknownDocument: 1001,
+  /** The document changed since the version named in the request; nothing was edited. */
+  StaleVersion: 1002,
+  /** Empty list, inverted, out-of-range or overlapping ranges. */
+  InvalidRange: 1003,
+  /** The document looks binary (NUL bytes / invalid text); refused. */
+  BinaryContent: 1004,
+  /** The model is missing, corrupt, refused by validation, or still loading. */
+  ModelUnavailable: 1005,
+  /** A newer inline request for the same document replaced this one. */
+  Superseded: 1006,
+  /** The server queue is full; retry later. */
+  QueueFull: 1007,
+  /** Invalid request parameters (other than ranges). */
+  InvalidParams: 1008,
+  /** The model failed while running. */
+  InferenceFailed: 1009,
+} as const;
+export type PgmErrorCode = (typeof PgmErrorCodes)[keyof typeof PgmErrorCodes];
+
+/** LSP's RequestCancelled code, repeated here so the client need not import the runtime. */
+export const REQUEST_CANCELLED = -32800;
+
+// ---------------------------------------------------------------------------------------------
+// Settings (`pgmInfill.*`): shape, defaults, sanitiser
+// ---------------------------------------------------------------------------------------------
+
+export type ExecutionProviderSetting = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
+export const EXECUTION_PROVIDERS: readonly ExecutionProviderSetting[] = [
+  'auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu',
+];
+
+export interface InlineSettings {
+  enabled: boolean;
+  /** Client-side wait after the last keystroke before asking. */
+  debounceMs: number;
+  /** Hole capacity (tokens) for inline suggestions. */
+  maxTokens: number;
+}
+
+export interface PgmSettings {
+  steps: number;
+  order: SamplingOrder;
+  temperature: number;
+  topP: number;
+  /** null = fresh seed per request (a negative number in settings means the same). */
+  seed: number | null;
+  /** Hole capacity (tokens) for explicit fills. */
+  capacity: number;
+  inline: InlineSettings;
+  /** Needs a model reload (done automatically by the server). */
+  executionProvider: ExecutionProviderSetting;
+  /** Intra-op threads; 0 = onnxruntime default. Needs a model reload (automatic). */
+  threads: number;
+  /** Context window in tokens, capped by the model's canvas; 0 = the whole canvas. */
+  contextWindow: number;
+  /** Model folder; '' = the bundled default. Machine scope only (never from a workspace). */
+  modelPath: string;
+}
+
+export const DEFAULT_SETTINGS: Readonly<PgmSettings> = Object.freeze({
+  steps: 8,
+  order: 'confidence',
+  temperature: 0.7,
+  topP: 0.95,
+  seed: null,
+  capacity: 64,
+  inline: Object.freeze({ enabled: true, debounceMs: 250, maxTokens: 16 }),
+  executionProvider: 'auto',
+  threads: 0,
+  contextWindow: 0,
+  modelPath: '',
+});
+
+/** Settings whose change requires reloading the model (the server does it itself). */
+export const RELOAD_SETTINGS: readonly (keyof PgmSettings)[] = ['executionProvider', 'threads', 'modelPath'];
+
+function num(v: unknown, def: number, min: number, max: number, integer: boolean): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return def;
+  const x = integer ? Math.round(v) : v;
+  return Math.min(max, Math.max(min, x));
+}
+
+function pick<T extends string>(v: unknown, allowed: readonly T[], def: T): T {
+  return typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : def;
+}
+
+/** Turns whatever the client sent (partial, wrong types, out of range) into valid settings. */
+export function sanitizeSettings(raw: unknown): PgmSettings {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const i = (r.inline && typeof r.inline === 'object' ? r.inline : {}) as Record<string, unknown>;
+  const d = DEFAULT_SETTINGS;
+  return {
+    steps: num(r.steps, d.steps, 1, 1024, true),
+    order: pick(r.order, SAMPLING_ORDERS, d.order),
+    temperature: num(r.temperature, d.temperature, 0, 10, false),
+    topP: num(r.topP, d.topP, 0.01, 1, false),
+    // A negative or missing seed means 'fresh seed per request' (VS Code settings cannot hold null well).
+    seed: typeof r.seed === 'number' && Number.isFinite(r.seed) && r.seed >= 0 ? num(r.seed, 0, 0, 2 ** 32 - 1, true) : null,
+    capacity: num(r.capacity, d.capacity, 1, 1024, true),
+    inline: {
+      enabled: typeof i.enabled === 'boolean' ? i.enabled : d.inline.enabled,
+      debounceMs: num(i.debounceMs, d.inline.debounceMs, 0, 10_000, true),
+      maxTokens: num(i.maxTokens, d.inline.maxTokens, 1, 256, true),
+    },
+    executionProvider: pick(r.executionProvider, EXECUTION_PROVIDERS, d.executionProvider),
+    threads: num(r.threads, d.threads, 0, 256, true),
+    contextWindow: num(r.contextWindow, d.contextWindow, 0, 1 << 20, true),
+    modelPath: typeof r.modelPath === 'string' ? r.modelPath.trim() : d.modelPath,
+  };
+}

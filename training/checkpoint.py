@@ -1,0 +1,75 @@
+"""Checkpoints: atomic writes, exact resume, clear refusal of corrupt files.
+
+A training checkpoint (`ckpt.pt`) holds model, EMA, optimizer, step, tokens seen, wall time and
+the run config. A shipped checkpoint (`weights.pt`) holds only the EMA weights in fp16 plus the
+model config and provenance: later sessions start from it with a fresh optimizer and a warm-up.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import torch
+
+FORMAT = "pgm-infill-ckpt-v1"
+SHIPPED_FORMAT = "pgm-infill-weights-v1"
+
+
+class CheckpointError(RuntimeError):
+    pass
+
+
+def atomic_save(obj, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save(obj, tmp)
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def load_checked(path: Path, expected_format: str) -> dict:
+    """torch.load with a clear error for missing, truncated or foreign files."""
+    path = Path(path)
+    if not path.exists():
+        raise CheckpointError(f"checkpoint not found: {path}")
+    try:
+        obj = torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as e:  # truncated zip, garbage bytes, pickle errors
+        raise CheckpointError(
+            f"checkpoint {path} is corrupt or unreadable ({type(e).__name__}: {e}). "
+            "Refusing to start from scratch silently: delete it or pass another run folder.") from e
+    if not isinstance(obj, dict) or obj.get("format") != expected_format:
+        got = obj.get("format") if isinstance(obj, dict) else type(obj).__name__
+        raise CheckpointError(f"{path} is not a {expected_format} file (found {got!r})")
+    return obj
+
+
+def save_training(path: Path, *, model, ema, opt, step, tokens, wall_s, config: dict,
+                  extra: dict | None = None) -> None:
+    atomic_save({"format": FORMAT, "model": model.state_dict(), "ema": ema.state_dict(),
+                 "opt": opt.state_dict(), "step": step, "tokens": tokens, "wall_s": wall_s,
+                 "config": config, "extra": extra or {}}, path)
+
+
+def save_shipped(path: Path, *, ema_state: dict, model_config: dict, provenance: dict) -> None:
+    half = {k: (v.half() if v.is_floating_point() else v) for k, v in ema_state.items()}
+    atomic_save({"format": SHIPPED_FORMAT, "weights": half, "model_config": model_config,
+                 "provenance": provenance}, path)
+
+
+def load_weights_any(path: Path) -> tuple[dict, dict, dict]:
+    """(state_dict fp32, model_config, provenance) from a training or a shipped checkpoint;
+    training checkpoints give their EMA weights."""
+    path = Path(path)
+    try:
+        obj = load_checked(path, FORMAT)
+        return obj["ema"], obj["config"]["model"], {"tokens": obj["tokens"], "wall_s": obj["wall_s"],
+                                                     "step": obj["step"], **obj.get("extra", {})}
+    except CheckpointError as first:
+        try:
+            obj = load_checked(path, SHIPPED_FORMAT)
+        except CheckpointError:
+            raise first
+        w = {k: (v.float() if v.is_floating_point() else v) for k, v in obj["weights"].items()}
+        return w, obj["model_config"], obj["provenance"]

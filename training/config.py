@@ -1,0 +1,77 @@
+"""Run configuration: one JSON file with `model`, `objective` and `train` sections.
+Unknown keys anywhere are rejected, so a typo never silently falls back to a default."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from model import PGMConfig
+from objective import ObjectiveConfig
+
+
+@dataclass
+class TrainConfig:
+    data: str = "data/tokens"          # folder with train.bin, val.bin, meta.json
+    batch_size: int = 12               # per process, per micro-step
+    grad_accum: int = 1
+    lr: float = 1e-3
+    warmup_steps: int = 500
+    weight_decay: float = 0.01
+    grad_clip: float = 1.0
+    ema_decay: float = 0.999
+    max_steps: int = 1_000_000
+    max_minutes: float = 0.0           # stop after this wall time (0 = no limit)
+    ckpt_every_minutes: float = 10.0
+    log_every: int = 20
+    eval_every: int = 500
+    eval_batches: int = 8
+    seed: int = 0
+    bf16: bool = True                  # autocast on CUDA only
+    threads: int = 0                   # torch CPU threads (0 = torch default)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TrainConfig":
+        unknown = set(d) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ValueError(f"unknown train config keys: {sorted(unknown)}")
+        return cls(**d)
+
+
+@dataclass
+class RunConfig:
+    model: PGMConfig = field(default_factory=PGMConfig)
+    objective: ObjectiveConfig = field(default_factory=ObjectiveConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "RunConfig":
+        unknown = set(d) - {"model", "objective", "train"}
+        if unknown:
+            raise ValueError(f"unknown config sections: {sorted(unknown)}")
+        return cls(PGMConfig.from_dict(d.get("model", {})),
+                   ObjectiveConfig.from_dict(d.get("objective", {})),
+                   TrainConfig.from_dict(d.get("train", {})))
+
+    @classmethod
+    def load(cls, path: str | Path, overrides: list[str] = ()) -> "RunConfig":
+        d = json.loads(Path(path).read_text())
+        for o in overrides:
+            apply_override(d, o)
+        return cls.from_dict(d)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def apply_override(d: dict, spec: str) -> None:
+    """`section.key=value` with value parsed as JSON when it can be (numbers, booleans)."""
+    key, _, raw = spec.partition("=")
+    section, _, name = key.partition(".")
+    if not name or section not in ("model", "objective", "train"):
+        raise ValueError(f"override must look like train.lr=3e-4, got {spec!r}")
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    d.setdefault(section, {})[name] = value

@@ -1,0 +1,254 @@
+"""Train a PGM. CPU or CUDA; several GPUs/nodes with torchrun (DistributedDataParallel).
+
+    python training/train.py --config training/configs/small.json --out runs/small
+    python training/train.py --config ... --out runs/small --resume        # continue the same run
+    python training/train.py --config ... --out runs/next --init-from models/pgm-code/weights.pt
+    torchrun --nproc_per_node 8 training/train.py --config ... --out runs/big
+
+Batches are drawn with a generator seeded by (seed, step, rank), so a resumed run sees exactly
+the batches it would have seen: resume restores weights, EMA, optimizer, step and tokens seen.
+Logs: OUT/log.jsonl (one JSON object per log/eval line) and a progress bar on stderr.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from checkpoint import load_checked, load_weights_any, save_training, FORMAT  # noqa: E402
+from config import RunConfig  # noqa: E402
+from model import PartitionTransformer  # noqa: E402
+from objective import make_batch, nelbo_nats_per_token, weighted_loss  # noqa: E402
+
+
+def setup_distributed():
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    rank = int(os.environ.get("RANK", "0"))
+    local = int(os.environ.get("LOCAL_RANK", "0"))
+    if torch.cuda.is_available():
+        device = torch.device("cuda", local)
+        torch.cuda.set_device(device)
+    else:
+        device = torch.device("cpu")
+    if world > 1:
+        backend = "nccl" if device.type == "cuda" else "gloo"
+        torch.distributed.init_process_group(backend)
+    return rank, world, device
+
+
+def load_stream(data_dir: Path, split: str, device) -> torch.Tensor:
+    path = data_dir / f"{split}.bin"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} missing: run training/tokenizer.py encode first")
+    arr = np.fromfile(path, dtype=np.uint16).astype(np.int32)
+    return torch.from_numpy(arr).to(device)
+
+
+def lr_at(step: int, cfg) -> float:
+    return cfg.lr * min(1.0, (step + 1) / max(1, cfg.warmup_steps))
+
+
+def make_optimizer(model, cfg):
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "embed" not in n]
+    rest = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and "embed" not in n)]
+    return torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
+                              {"params": rest, "weight_decay": 0.0}], lr=cfg.lr, betas=(0.9, 0.95))
+
+
+@torch.no_grad()
+def ema_update(ema, model, decay: float):
+    for e, p in zip(ema.parameters(), model.parameters()):
+        e.lerp_(p.detach(), 1 - decay)
+
+
+@torch.no_grad()
+def evaluate(model, val: torch.Tensor, L: int, n_batches: int, bs: int, chars_per_token: float):
+    """Validation NELBO on fixed windows (same windows every time)."""
+    model.eval()
+    gen = torch.Generator(device=val.device).manual_seed(99)
+    total = 0.0
+    for _ in range(n_batches):
+        off = torch.randint(0, val.numel() - L, (bs,), generator=gen, device=val.device)
+        ids = val[off[:, None] + torch.arange(L, device=val.device)].long()
+        total += float(nelbo_nats_per_token(model, ids))
+    model.train()
+    nats = total / n_batches
+    return {"val_nats_per_token": nats, "val_bits_per_token": nats / math.log(2),
+            "val_bits_per_char": nats / math.log(2) / chars_per_token}
+
+
+class Trainer:
+    def __init__(self, cfg: RunConfig, out: Path, resume: bool, init_from: Path | None):
+        self.cfg, self.out = cfg, out
+        self.rank, self.world, self.device = setup_distributed()
+        tc = cfg.train
+        if tc.threads and self.device.type == "cpu":
+            torch.set_num_threads(tc.threads)
+        torch.backends.cuda.matmul.allow_tf32 = True
+        data = Path(tc.data)
+        self.meta = json.loads((data / "meta.json").read_text())
+        self.gap_id = self.meta["special_ids"]["gap"]
+        val_meta = self.meta["splits"]["val"]
+        self.chars_per_token = val_meta["chars"] / val_meta["tokens"]
+        self.train_stream = load_stream(data, "train", self.device)
+        self.val_stream = load_stream(data, "val", self.device)
+        if cfg.model.vocab_size < self.meta["vocab_size"]:
+            raise ValueError(f"model vocab {cfg.model.vocab_size} < tokenizer vocab {self.meta['vocab_size']}")
+        torch.manual_seed(tc.seed)
+        self.model = PartitionTransformer(cfg.model).to(self.device)
+        self.ema = copy.deepcopy(self.model).eval()
+        self.opt = make_optimizer(self.model, tc)
+        self.step, self.tokens, self.wall_prev = 0, 0, 0.0
+        self.extra = {}
+        if resume and (out / "ckpt.pt").exists():
+            self._resume(out / "ckpt.pt")
+        elif resume:
+            self.log_line({"event": "resume requested but no checkpoint yet: starting fresh"})
+        elif init_from:
+            self._init_from(init_from)
+        self.ddp = self.model
+        if self.world > 1:
+            self.ddp = torch.nn.parallel.DistributedDataParallel(
+                self.model, device_ids=[self.device.index] if self.device.type == "cuda" else None)
+        self.stop_requested = False
+
+    def _resume(self, path: Path):
+        ck = load_checked(path, FORMAT)
+        if ck["config"]["model"] != self.cfg.to_dict()["model"]:
+            raise ValueError(f"{path} was trained with another model config: {ck['config']['model']}")
+        self.model.load_state_dict(ck["model"])
+        self.ema.load_state_dict(ck["ema"])
+        self.opt.load_state_dict(ck["opt"])
+        self.step, self.tokens, self.wall_prev = ck["step"], ck["tokens"], ck["wall_s"]
+        self.extra = ck.get("extra", {})
+        self.log_line({"event": "resumed", "step": self.step, "tokens": self.tokens})
+
+    def _init_from(self, path: Path):
+        """Start from shipped weights: fresh optimizer, warm-up again, provenance kept."""
+        weights, model_cfg, prov = load_weights_any(path)
+        if model_cfg != self.cfg.to_dict()["model"]:
+            raise ValueError(f"{path} has model config {model_cfg}, run config differs")
+        self.model.load_state_dict(weights)
+        self.ema.load_state_dict(weights)
+        self.extra = {"init_from": str(path), "tokens_before": prov.get("tokens", 0),
+                      "wall_s_before": prov.get("wall_s", 0.0)}
+        self.log_line({"event": "init_from", **self.extra})
+
+    def log_line(self, rec: dict):
+        if self.rank != 0:
+            return
+        self.out.mkdir(parents=True, exist_ok=True)
+        rec = {"time": time.time(), **rec}
+        with open(self.out / "log.jsonl", "a") as f:
+            f.write(json.dumps(rec) + "\n")
+
+    def save(self):
+        if self.rank == 0:
+            save_training(self.out / "ckpt.pt", model=self.model, ema=self.ema, opt=self.opt,
+                          step=self.step, tokens=self.tokens, wall_s=self.wall_now(),
+                          config=self.cfg.to_dict(), extra=self.extra)
+        if self.world > 1:
+            torch.distributed.barrier()
+
+    def wall_now(self) -> float:
+        return self.wall_prev + (time.time() - self.t_start)
+
+    def train_step(self) -> float:
+        tc, L = self.cfg.train, self.cfg.model.canvas
+        for g in self.opt.param_groups:
+            g["lr"] = lr_at(self.step, tc)
+        gen = torch.Generator(device=self.device)
+        gen.manual_seed(tc.seed * 1_000_003 + self.step * 1009 + self.rank)
+        total = 0.0
+        for micro in range(tc.grad_accum):
+            ids, groups, w = make_batch(self.train_stream, tc.batch_size, L, self.cfg.objective,
+                                        self.gap_id, gen)
+            use_bf16 = tc.bf16 and self.device.type == "cuda"
+            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=use_bf16):
+                logits = self.ddp(ids, groups)
+            loss = weighted_loss(logits, ids, w) / tc.grad_accum
+            loss.backward()
+            total += float(loss)
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), tc.grad_clip)
+        self.opt.step()
+        self.opt.zero_grad(set_to_none=True)
+        ema_update(self.ema, self.model, tc.ema_decay)
+        self.step += 1
+        self.tokens += tc.batch_size * L * tc.grad_accum * self.world
+        return total
+
+    def run(self):
+        tc = self.cfg.train
+        self.t_start, last_ckpt = time.time(), time.time()
+        self._install_signal_handlers()
+        bar = tqdm(total=tc.max_steps, initial=self.step, disable=self.rank != 0, dynamic_ncols=True)
+        loss_acc, n_acc, t_log = 0.0, 0, time.time()
+        while self.step < tc.max_steps and not self.stop_requested:
+            loss_acc += self.train_step()
+            n_acc += 1
+            bar.update(1)
+            if self.step % tc.log_every == 0:
+                tps = n_acc * tc.batch_size * self.cfg.model.canvas * tc.grad_accum * self.world / (time.time() - t_log)
+                self.log_line({"step": self.step, "loss": loss_acc / n_acc, "lr": lr_at(self.step, tc),
+                               "tokens": self.tokens, "tokens_per_s": tps, "wall_s": self.wall_now()})
+                bar.set_postfix(loss=f"{loss_acc / n_acc:.3f}", tok_s=f"{tps:,.0f}")
+                loss_acc, n_acc, t_log = 0.0, 0, time.time()
+            if self.step % tc.eval_every == 0 and self.rank == 0:
+                self.log_line({"step": self.step, "tokens": self.tokens, **self.eval_ema()})
+            if time.time() - last_ckpt > tc.ckpt_every_minutes * 60:
+                self.save()
+                last_ckpt = time.time()
+            if tc.max_minutes and time.time() - self.t_start > tc.max_minutes * 60:
+                break
+        bar.close()
+        self.save()
+        if self.rank == 0:
+            self.log_line({"event": "stopped", "step": self.step, "tokens": self.tokens,
+                           "wall_s": self.wall_now(), **self.eval_ema()})
+
+    def eval_ema(self) -> dict:
+        tc = self.cfg.train
+        return evaluate(self.ema, self.val_stream, self.cfg.model.canvas, tc.eval_batches,
+                        min(tc.batch_size, 32), self.chars_per_token)
+
+    def _install_signal_handlers(self):
+        def handler(signum, _frame):
+            self.stop_requested = True  # finish the step, checkpoint, exit cleanly
+        signal.signal(signal.SIGTERM, handler)
+        signal.signal(signal.SIGINT, handler)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--config", required=True, type=Path)
+    ap.add_argument("--out", required=True, type=Path)
+    ap.add_argument("--resume", action="store_true", help="continue from OUT/ckpt.pt if present")
+    ap.add_argument("--init-from", type=Path, help="start from shipped or trained weights")
+    ap.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                    help="override a config value, e.g. --set train.max_minutes=30")
+    a = ap.parse_args(argv)
+    cfg = RunConfig.load(a.config, a.set)
+    trainer = Trainer(cfg, a.out, a.resume, a.init_from)
+    if trainer.rank == 0:
+        a.out.mkdir(parents=True, exist_ok=True)
+        (a.out / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2))
+        print(f"model: {trainer.model.num_params():,} params on {trainer.device} x{trainer.world}",
+              file=sys.stderr)
+    trainer.run()
+    if trainer.world > 1:
+        torch.distributed.destroy_process_group()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+/**
+ * Loading a model folder: manifest validation, tokenizer, ONNX sessions on the best execution
+ * provider that actually starts, graph input/output check, warm-up. A LoadedModel owns its
+ * sessions; `release()` frees them (on restart, reload and shutdown).
+ */
+import { performance } from 'node:perf_hooks';
+import type { ExecutionProviderSetting } from '../protocol';
+import { DECODER_INPUTS, DECODER_OUTPUTS, ENCODER_INPUTS, ENCODER_OUTPUTS, ManifestError, readManifest, type Manifest } from './manifest';
+import { OnnxNetwork } from './network';
+import { ort, supportedBackends, type OrtSession } from './ort';
+import { planProviders, shortReason, type ProviderName } from './providers';
+import { byteTokenizer, loadBpeTokenizer, type ModelTokenizer } from './tokenizer';
+
+export interface LoadOptions {
+  executionProvider: ExecutionProviderSetting;
+  /** Intra-op threads; 0 = onnxruntime's default. */
+  threads: number;
+}
+
+export interface LoadedModel {
+  manifest: Manifest;
+  tokenizer: ModelTokenizer;
+  network: OnnxNetwork;
+  /** Provider that runs the model. */
+  device: ProviderName;
+  /** Why the other providers are not running it. */
+  providerNotes: Record<string, string>;
+  loadMs: number;
+  release(): Promise<void>;
+}
+
+export async function loadModel(dir: string, opts: LoadOptions): Promise<LoadedModel> {
+  const t0 = performance.now();
+  const manifest = readManifest(dir);
+  const special = Object.values(manifest.specialIds);
+  const tokenizer = manifest.tokenizer.type === 'bpe'
+    ? loadBpeTokenizer(manifest.tokenizer.file, manifest.architecture.vocabSize, special)
+    : byteTokenizer(manifest.architecture.vocabSize);
+  const plan = planProviders(opts.executionProvider, process.platform, supportedBackends());
+  const notes = { ...plan.notes };
+  for (const ep of plan.order) {
+    try {
+      const { encoder, decoder, network } = await openOn(ep, manifest, opts.threads);
+      if (ep === 'cpu' && opts.executionProvider !== 'cpu' && opts.executionProvider !== 'auto') {
+        notes[opts.executionProvider] ??= 'not available';
+      }
+      return {
+        manifest, tokenizer, network, device: ep, providerNotes: notes, loadMs: performance.now() - t0,
+        release: async () => { await Promise.allSettled([encoder.release(), decoder.release()]); },
+      };
+    } catch (e) {
+      if (e instanceof ManifestError || ep === 'cpu') throw e;
+      notes[ep] = `failed to start: ${shortReason(e)}`;
+    }
+  }
+  throw new Error('unreachable: cpu is always tried last');
+}
+
+async function openOn(ep: ProviderName, m: Manifest, threads: number) {
+  const options = {
+    executionProviders: [ep],
+    graphOptimizationLevel: 'all' as const,
+    executionMode: 'sequential' as const,
+    interOpNumThreads: 1,
+    ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
+  };
+  const encoder = await createSession(m, m.encoderFile, options);
+  let decoder: OrtSession | null = null;
+  try {
+    decoder = await createSession(m, m.decoderFile, options);
+    checkNames(m, 'encoder', encoder, ENCODER_INPUTS, ENCODER_OUTPUTS);
+    checkNames(m, 'decoder', decoder, DECODER_INPUTS, DECODER_OUTPUTS);
+    const network = new OnnxNetwork(encoder, decoder, m.architecture.vocabSize);
+    await warmUp(m, network);
+    return { encoder, decoder, network };
+  } catch (e) {
+    await Promise.allSettled([encoder.release(), decoder?.release()]);
+    throw e;
+  }
+}
+
+async function createSession(m: Manifest, file: string, options: object): Promise<OrtSession> {
+  try {
+    return await ort().InferenceSession.create(file, options);
+  } catch (e) {
+    const reason = shortReason(e);
+    // A provider that cannot start is retried on the next one; a bad file is the model's fault.
+    if (/protobuf|parse|invalid model|Load model|corrupt|ModelProto/i.test(reason)) {
+      throw new ManifestError(m.dir, `${file} is not a valid ONNX model (${reason})`);
+    }
+    throw e;
+  }
+}
+
+function checkNames(m: Manifest, which: string, s: OrtSession, ins: readonly string[], outs: readonly string[]): void {
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+  if (!same(s.inputNames, ins) || !same(s.outputNames, outs)) {
+    throw new ManifestError(m.dir, `${which} graph has inputs ${JSON.stringify(s.inputNames)} and outputs ${JSON.stringify(s.outputNames)}; the contract needs ${JSON.stringify(ins)} -> ${JSON.stringify(outs)}`);
+  }
+}
+
+/** One tiny pass: pages weights in, and checks the logits width against the manifest. */
+async function warmUp(m: Manifest, net: OnnxNetwork): Promise<void> {
+  const clean = { batch: 1, n: 1, ids: Int32Array.of(m.specialIds.doc), pos: Int32Array.of(0), mask: Uint8Array.of(1) };
+  const state = await net.encode(clean);
+  const logits = await net.decode(state, clean, { batch: 1, q: 1, pos: Int32Array.of(1) });
+  if (logits.vocab !== m.architecture.vocabSize) {
+    throw new ManifestError(m.dir, `decoder produces ${logits.vocab} logits per position; manifest vocab_size is ${m.architecture.vocabSize}`);
+  }
+  net.encoderCalls = 0;
+  net.encoderMs = 0;
+  net.decoderMs = 0;
+}

@@ -1,0 +1,120 @@
+/**
+ * Reading and validating a model folder's manifest.json against docs/model-contract.md.
+ * Every refusal names the file, the field and what was expected, so a user who points
+ * `pgmInfill.modelPath` at the wrong folder learns why in one line.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const ENCODER_INPUTS = ['clean_ids', 'clean_pos', 'clean_mask'] as const;
+export const ENCODER_OUTPUTS = ['memory'] as const;
+export const DECODER_INPUTS = ['memory', 'clean_pos', 'clean_mask', 'query_pos'] as const;
+export const DECODER_OUTPUTS = ['logits'] as const;
+
+export interface Manifest {
+  name: string;
+  description: string;
+  dir: string;
+  architecture: { dModel: number; vocabSize: number; canvas: number; nEnc: number; nDec: number; nHeads: number; dFf: number };
+  tokenizer: { type: 'bpe'; file: string } | { type: 'bytes' };
+  specialIds: { doc: number; gap: number; pad: number };
+  encoderFile: string;
+  decoderFile: string;
+  raw: Record<string, unknown>;
+}
+
+export class ManifestError extends Error {
+  constructor(dir: string, detail: string) {
+    super(`model at ${dir} refused: ${detail}`);
+    this.name = 'ManifestError';
+  }
+}
+
+type Obj = Record<string, unknown>;
+
+function obj(v: unknown, what: string, fail: (m: string) => never): Obj {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) fail(`${what} must be an object`);
+  return v as Obj;
+}
+
+function int(v: unknown, what: string, fail: (m: string) => never, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    fail(`${what} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
+  }
+  return v as number;
+}
+
+function sameList(v: unknown, expected: readonly string[], what: string, fail: (m: string) => never): void {
+  if (!Array.isArray(v) || v.length !== expected.length || v.some((x, i) => x !== expected[i])) {
+    fail(`${what} must be ${JSON.stringify(expected)}, got ${JSON.stringify(v)}`);
+  }
+}
+
+function graphFile(dir: string, g: Obj, what: string, ins: readonly string[], outs: readonly string[], fail: (m: string) => never): string {
+  if (typeof g.file !== 'string' || g.file === '') fail(`${what}.file must name the ONNX file`);
+  sameList(g.inputs, ins, `${what}.inputs`, fail);
+  sameList(g.outputs, outs, `${what}.outputs`, fail);
+  const file = join(dir, g.file as string);
+  if (!existsSync(file)) fail(`${what}.file ${g.file} does not exist`);
+  if (statSync(file).size < 16) fail(`${g.file} is empty or truncated`);
+  return file;
+}
+
+export function readManifest(dir: string): Manifest {
+  const fail = (m: string): never => { throw new ManifestError(dir, m); };
+  const path = join(dir, 'manifest.json');
+  if (!existsSync(dir)) fail('the folder does not exist');
+  if (!existsSync(path)) fail('no manifest.json in the folder');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    fail(`manifest.json is not valid JSON (${(e as Error).message})`);
+  }
+  return validateManifest(dir, raw, fail);
+}
+
+export function validateManifest(dir: string, raw: unknown, fail: (m: string) => never): Manifest {
+  const m = obj(raw, 'manifest.json', fail);
+  if (m.format !== 'pgm-infill-model') fail(`manifest.format must be "pgm-infill-model", got ${JSON.stringify(m.format)}`);
+  if (m.format_version !== 1) fail(`manifest.format_version ${JSON.stringify(m.format_version)} is not supported (this server reads 1)`);
+  const a = obj(m.architecture, 'architecture', fail);
+  if (a.type !== 'partition-transformer') fail(`architecture.type must be "partition-transformer", got ${JSON.stringify(a.type)}`);
+  const vocabSize = int(a.vocab_size, 'architecture.vocab_size', fail, 4);
+  const architecture = {
+    dModel: int(a.d_model, 'architecture.d_model', fail), vocabSize,
+    canvas: int(a.canvas, 'architecture.canvas', fail, 8),
+    nEnc: int(a.n_enc ?? 1, 'architecture.n_enc', fail), nDec: int(a.n_dec ?? 1, 'architecture.n_dec', fail),
+    nHeads: int(a.n_heads ?? 1, 'architecture.n_heads', fail), dFf: int(a.d_ff ?? 1, 'architecture.d_ff', fail),
+  };
+  const s = obj(m.special_ids, 'special_ids', fail);
+  const specialIds = {
+    doc: int(s.doc, 'special_ids.doc', fail, 0, vocabSize - 1),
+    gap: int(s.gap, 'special_ids.gap', fail, 0, vocabSize - 1),
+    pad: int(s.pad, 'special_ids.pad', fail, 0, vocabSize - 1),
+  };
+  if (new Set(Object.values(specialIds)).size !== 3) fail('special_ids doc, gap and pad must be distinct');
+  const g = obj(m.graphs, 'graphs', fail);
+  return {
+    name: typeof m.name === 'string' && m.name ? m.name : 'unnamed',
+    description: typeof m.description === 'string' ? m.description : '',
+    dir, architecture, specialIds,
+    tokenizer: readTokenizerEntry(dir, m.tokenizer, specialIds, vocabSize, fail),
+    encoderFile: graphFile(dir, obj(g.encoder, 'graphs.encoder', fail), 'graphs.encoder', ENCODER_INPUTS, ENCODER_OUTPUTS, fail),
+    decoderFile: graphFile(dir, obj(g.decoder, 'graphs.decoder', fail), 'graphs.decoder', DECODER_INPUTS, DECODER_OUTPUTS, fail),
+    raw: m,
+  };
+}
+
+function readTokenizerEntry(dir: string, v: unknown, sp: Manifest['specialIds'], vocab: number, fail: (m: string) => never): Manifest['tokenizer'] {
+  const t = obj(v, 'tokenizer', fail);
+  if (t.type === 'bytes') {
+    if (vocab < 256 + 3 || Math.min(sp.doc, sp.gap, sp.pad) < 256) fail('a bytes tokenizer needs ids 0..255 for bytes and the special ids above them');
+    return { type: 'bytes' };
+  }
+  if (t.type !== 'bpe') fail(`tokenizer.type must be "bpe" or "bytes", got ${JSON.stringify(t.type)}`);
+  if (typeof t.file !== 'string' || !t.file) fail('tokenizer.file must name the tokenizer.json');
+  const file = join(dir, t.file as string);
+  if (!existsSync(file)) fail(`tokenizer file ${t.file} does not exist`);
+  return { type: 'bpe', file };
+}

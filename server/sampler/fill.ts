@@ -1,0 +1,42 @@
+/**
+ * From committed hole positions to the text that replaces the requested range: fillers
+ * stripped, healed edge bytes removed (they are still in the document), single-line cut.
+ */
+import { endsWith, startsWith, type TokenBytes } from './constraints';
+import type { HoleLayout, PositionState } from './types';
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/** Bytes of the committed real tokens in position order (fillers and unknowns skipped). */
+export function fillBytes(positions: PositionState[], gap: number, tokenBytes: TokenBytes): Uint8Array {
+  const parts = positions.filter((p) => p.id !== -1 && p.id !== gap).map((p) => tokenBytes(p.id));
+  const out = new Uint8Array(parts.reduce((n, b) => n + b.length, 0));
+  let o = 0;
+  for (const b of parts) {
+    out.set(b, o);
+    o += b.length;
+  }
+  return out;
+}
+
+export interface HoleText {
+  text: string;
+  /** Real tokens generated (fillers excluded). */
+  tokens: number;
+}
+
+export function holeText(
+  positions: PositionState[], layout: HoleLayout, gap: number, tokenBytes: TokenBytes, singleLine: boolean,
+): HoleText {
+  let bytes = fillBytes(positions, gap, tokenBytes);
+  const tokens = positions.filter((p) => p.id !== -1 && p.id !== gap).length;
+  if (layout.headBytes.length && startsWith(bytes, layout.headBytes)) bytes = bytes.subarray(layout.headBytes.length);
+  let text: string;
+  if (singleLine) {
+    const nl = bytes.indexOf(0x0a);
+    if (nl >= 0) return { text: utf8.decode(bytes.subarray(0, nl)).replace(/\r$/, ''), tokens };
+  }
+  if (layout.tailBytes.length && endsWith(bytes, layout.tailBytes)) bytes = bytes.subarray(0, bytes.length - layout.tailBytes.length);
+  text = utf8.decode(bytes);
+  return { text, tokens };
+}

@@ -1,0 +1,195 @@
+/**
+ * The PGM sampling loop (docs/server.md#sampler). Clean set = context tokens at their true
+ * canvas positions + every hole position committed so far; each step runs the encoder over the
+ * clean set, queries the positions chosen for this step, draws tokens and commits them.
+ * Several rows (windows) and several holes per row are sampled in one batch.
+ */
+import { packClean, packQueries, type CleanRow } from './batch';
+import { constrainedIds, endsWith, type TokenBytes } from './constraints';
+import { allIdsExcept, drawToken, type Draw } from './distribution';
+import { createRng, type Rng } from './prng';
+import { effectiveSteps, fixedOrder, stepSizes } from './schedule';
+import { initialStates, isOpen, settleHole, slotsOfRow, type Slot } from './state';
+import { fillBytes } from './fill';
+import type { HoleState, Network, RowLayout, SamplerOptions, SamplerResult, SpecialIds } from './types';
+
+export interface SamplerContext {
+  specials: SpecialIds;
+  tokenBytes: TokenBytes;
+}
+
+/** Queries of one row in one round: which slots, and with which candidate ids each. */
+interface RowQuery {
+  row: number;
+  slots: Slot[];
+  candidates: (readonly number[])[];
+  /** Canvas positions left out of the clean set (being re-drawn). */
+  exclude?: Set<number>;
+}
+
+export class AbortError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'AbortError';
+  }
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new AbortError();
+}
+
+export async function runSampler<M>(
+  net: Network<M>, rows: RowLayout[], ctx: SamplerContext, opts: SamplerOptions,
+): Promise<SamplerResult> {
+  const run = new SamplerRun(net, rows, ctx, opts);
+  return run.run();
+}
+
+class SamplerRun<M> {
+  private readonly rng: Rng;
+  private readonly slots: Slot[][];
+  private readonly states: HoleState[][];
+  private readonly defaults: number[];
+  private readonly headIds = new Map<string, number[]>();
+  private rounds = 0;
+
+  constructor(
+    private readonly net: Network<M>, private readonly rows: RowLayout[],
+    private readonly ctx: SamplerContext, private readonly opts: SamplerOptions,
+  ) {
+    this.rng = createRng(opts.seed);
+    this.slots = rows.map(slotsOfRow);
+    this.states = initialStates(rows);
+    const { pad, doc } = ctx.specials;
+    this.defaults = allIdsExcept(net.vocabSize, [pad, doc]);
+  }
+
+  async run(): Promise<SamplerResult> {
+    const total = effectiveSteps(this.opts.steps, Math.max(0, ...this.slots.map((s) => s.length)));
+    const sizes = this.slots.map((s) => stepSizes(s.length, total));
+    const orders = this.slots.map((s) => fixedOrder(s.length, this.opts.order, this.rng));
+    for (let step = 1; step <= total; step++) {
+      throwIfAborted(this.opts.signal);
+      const plans = this.rows.map((_, r) => this.plan(r, sizes[r][step - 1], step === total, orders[r]));
+      const queries = plans.filter((p): p is RowQuery & { commit: number } => p !== null);
+      if (queries.length === 0) break;
+      const draws = await this.round(queries);
+      queries.forEach((q, i) => this.commit(q, draws[i], q.commit, step));
+      this.settleAll(step);
+      this.opts.onStep?.({ step, totalSteps: total, rows: this.states });
+      if (this.states.every((row) => row.every((h) => h.done))) break;
+    }
+    throwIfAborted(this.opts.signal);
+    await this.healTails(total + 1);
+    return { rows: this.states, steps: this.rounds };
+  }
+
+  /** Slots to query in row r this step and how many of them to commit; null = row idle. */
+  private plan(r: number, size: number, last: boolean, order: number[]): (RowQuery & { commit: number }) | null {
+    const open = order.map((i) => this.slots[r][i]).filter((s) => isOpen(this.states, r, s));
+    const k = last ? open.length : Math.min(size, open.length);
+    if (k === 0) return null;
+    // confidence: query every open slot, keep the k most confident; fixed orders: the next k.
+    const slots = this.opts.order === 'confidence' ? open : open.slice(0, k);
+    return { row: r, slots, candidates: slots.map((s) => this.candidatesFor(r, s)), commit: k };
+  }
+
+  private candidatesFor(r: number, s: Slot): readonly number[] {
+    const head = this.rows[r].holes[s.hole].headBytes;
+    if (s.index !== 0 || head.length === 0) return this.defaults;
+    const key = `${r}:${s.hole}`;
+    let ids = this.headIds.get(key);
+    if (!ids) {
+      ids = constrainedIds(this.defaults, this.ctx.tokenBytes, head, null);
+      this.headIds.set(key, ids);
+    }
+    return ids;
+  }
+
+  /** One encoder + decoder round over the rows in `queries`; returns one draw per queried slot. */
+  private async round(queries: RowQuery[]): Promise<Draw[][]> {
+    const clean = packClean(queries.map((q) => this.cleanRow(q.row, q.exclude)));
+    const memory = await this.net.encode(clean);
+    try {
+      const logits = await this.net.decode(memory, clean, packQueries(queries.map((q) => q.slots.map((s) => s.pos))));
+      this.rounds++;
+      const { temperature, topP } = this.opts;
+      return queries.map((q, b) =>
+        q.slots.map((_, i) => {
+          const offset = (b * logits.q + i) * logits.vocab;
+          return drawToken(logits.data, offset, q.candidates[i], { temperature, topP }, this.rng);
+        }),
+      );
+    } finally {
+      this.net.releaseMemory?.(memory);
+    }
+  }
+
+  /** Context tokens of the row plus every committed hole position (fillers included). */
+  private cleanRow(r: number, exclude?: Set<number>): CleanRow {
+    const ids = [...this.rows[r].ids];
+    const pos = [...this.rows[r].pos];
+    for (const s of this.slots[r]) {
+      const p = this.states[r][s.hole].positions[s.index];
+      if (p.id !== -1 && !exclude?.has(s.pos)) {
+        ids.push(p.id);
+        pos.push(s.pos);
+      }
+    }
+    return { ids, pos };
+  }
+
+  /** Commits the k most confident draws (all of them for the fixed orders). */
+  private commit(q: RowQuery, draws: Draw[], k: number, step: number): void {
+    const idx = draws.map((_, i) => i).filter((i) => draws[i].id !== -1);
+    if (this.opts.order === 'confidence') idx.sort((a, b) => draws[b].prob - draws[a].prob || q.slots[a].pos - q.slots[b].pos);
+    for (const i of idx.slice(0, k)) {
+      const s = q.slots[i];
+      this.states[q.row][s.hole].positions[s.index] = { id: draws[i].id, step, prob: draws[i].prob };
+    }
+  }
+
+  private settleAll(step: number): void {
+    const { gap } = this.ctx.specials;
+    this.rows.forEach((row, r) =>
+      row.holes.forEach((h, i) =>
+        settleHole(this.states[r][i], h, gap, this.ctx.tokenBytes, this.opts.singleLine, this.opts.earlyStop, step),
+      ),
+    );
+  }
+
+  /**
+   * Suffix-side token healing: the fill must end with the suffix token moved into the hole.
+   * Where the last real token does not, re-draw just that position under the constraint
+   * (one extra round for all such holes). Unsatisfiable cases keep the fill: the suffix text
+   * stays in the document either way, so the join is still exact.
+   */
+  private async healTails(step: number): Promise<void> {
+    const queries: RowQuery[] = [];
+    this.rows.forEach((row, r) =>
+      row.holes.forEach((h, hi) => {
+        const slot = this.tailSlot(r, hi);
+        if (!slot) return;
+        const ids = constrainedIds(this.defaults, this.ctx.tokenBytes, slot.index === 0 && h.headBytes.length ? h.headBytes : null, h.tailBytes);
+        if (ids.length > 0) queries.push({ row: r, slots: [slot], candidates: [ids], exclude: new Set([slot.pos]) });
+      }),
+    );
+    if (queries.length === 0) return;
+    const draws = await this.round(queries);
+    queries.forEach((q, i) => this.commit(q, draws[i], 1, step));
+  }
+
+  /** The slot to re-draw for tail healing, or null when none is needed / possible. */
+  private tailSlot(r: number, hi: number): Slot | null {
+    const layout = this.rows[r].holes[hi];
+    if (layout.tailBytes.length === 0 || layout.capacity === 0) return null;
+    const ps = this.states[r][hi].positions;
+    const { gap } = this.ctx.specials;
+    const bytes = fillBytes(ps, gap, this.ctx.tokenBytes);
+    if (this.opts.singleLine && bytes.subarray(layout.headBytes.length).includes(0x0a)) return null;
+    let k = ps.length - 1;
+    while (k > 0 && (ps[k].id === -1 || ps[k].id === gap)) k--;
+    if (ps[k].id !== -1 && ps[k].id !== gap && endsWith(this.ctx.tokenBytes(ps[k].id), layout.tailBytes)) return null;
+    return { hole: hi, index: k, pos: layout.start + k };
+  }
+}

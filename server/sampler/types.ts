@@ -1,0 +1,118 @@
+/**
+ * Types shared by the pure sampler stages. Nothing here touches onnxruntime: the sampler talks
+ * to an abstract `Network`, which server/model implements with ONNX sessions and tests implement
+ * with small fakes.
+ */
+import type { SamplingOrder } from '../protocol';
+
+/** Clean tokens of every batch row, padded to the longest row (row-major [batch, n]). */
+export interface CleanBatch {
+  batch: number;
+  n: number;
+  ids: Int32Array;
+  pos: Int32Array;
+  /** 1 = real token, 0 = padding. */
+  mask: Uint8Array;
+}
+
+/** Query positions of every batch row, padded to the longest row ([batch, q]). */
+export interface QueryBatch {
+  batch: number;
+  q: number;
+  pos: Int32Array;
+}
+
+/** Logits at the queried positions, row-major [batch, q, vocab]. */
+export interface Logits {
+  batch: number;
+  q: number;
+  vocab: number;
+  data: Float32Array;
+}
+
+/**
+ * The PGM network split as in docs/model-contract.md: the encoder runs over clean tokens only,
+ * the decoder answers queries at arbitrary canvas positions from the encoder memory.
+ * `M` is whatever the implementation keeps between the two calls (an ONNX tensor, an array).
+ */
+export interface Network<M = unknown> {
+  readonly vocabSize: number;
+  encode(clean: CleanBatch): Promise<M>;
+  decode(memory: M, clean: CleanBatch, queries: QueryBatch): Promise<Logits>;
+  /** Frees what encode returned (ONNX tensors); optional. */
+  releaseMemory?(memory: M): void;
+}
+
+/** Ids the sampler must know about. */
+export interface SpecialIds {
+  doc: number;
+  gap: number;
+  pad: number;
+}
+
+/** One hole laid out on a row's canvas. */
+export interface HoleLayout {
+  /** First canvas position of the hole. */
+  start: number;
+  /** Number of canvas positions (the capacity, healing included). */
+  capacity: number;
+  /** Bytes the fill must start with (the prefix token moved into the hole by token healing). */
+  headBytes: Uint8Array;
+  /** Bytes the fill must end with (the suffix token moved into the hole by token healing). */
+  tailBytes: Uint8Array;
+}
+
+/** One batch row: a canvas with clean context tokens and one or more holes. */
+export interface RowLayout {
+  ids: number[];
+  pos: number[];
+  holes: HoleLayout[];
+}
+
+export interface SamplerOptions {
+  steps: number;
+  order: SamplingOrder;
+  temperature: number;
+  topP: number;
+  seed: number;
+  /** Stop each hole at its first newline (inline mode). */
+  singleLine: boolean;
+  /**
+   * Finish a hole early once its fill is settled: everything up to a committed gap filler (or,
+   * in singleLine mode, a newline) is known. The model is trained with fillers left-aligned at
+   * the tail, so positions after the first filler are fillers too. Off = always run every step.
+   */
+  earlyStop: boolean;
+  signal?: AbortSignal;
+  onStep?: (event: StepEvent) => void;
+}
+
+/** State of one hole position after a step. */
+export interface PositionState {
+  /** Committed token id, or -1 while unknown. */
+  id: number;
+  /** 1-based step at which it was committed; 0 while unknown. */
+  step: number;
+  /** Probability of the committed token under the (temperature/top-p adjusted) distribution. */
+  prob: number;
+}
+
+export interface HoleState {
+  positions: PositionState[];
+  /** True once the fill is settled (all positions known, or early stop). */
+  done: boolean;
+}
+
+export interface StepEvent {
+  step: number;
+  totalSteps: number;
+  /** rows[r][h] = state of hole h of row r. */
+  rows: HoleState[][];
+}
+
+export interface SamplerResult {
+  /** rows[r][h]: final state of each hole. */
+  rows: HoleState[][];
+  /** Network rounds actually run (encoder + decoder pairs), fix-up pass included. */
+  steps: number;
+}

@@ -1,0 +1,138 @@
+/**
+ * The explicit fill commands: the selection(s) and the placeholder holes of a document. One
+ * request carries every range; progress is shown with cancel (cancelling sends $/cancelRequest);
+ * the answer is checked (ranges.checkEdits) and applied only to an unchanged document, as one
+ * undo step (applyFill). User-invoked, so failures may show a message.
+ */
+import { randomUUID } from 'crypto';
+import * as vscode from 'vscode';
+import {
+  PgmErrorCodes, PgmMethods, REQUEST_CANCELLED,
+  type InfillParams, type InfillResult, type ProgressParams,
+} from '../server/protocol';
+import { applyFill } from './applyFill';
+import { readSettings } from './config';
+import { LiveDecorations } from './liveDecorations';
+import { committedFraction, rangeContext, type LiveMessage } from './liveModel';
+import { checkEdits, findHoles, hasOverlap, normalizeRanges } from './ranges';
+import { samplingOptions } from './settings';
+import { errorText, type ServerOwner } from './serverOwner';
+import type { StatusItem } from './statusItem';
+
+export interface InfillDeps {
+  owner: ServerOwner;
+  status: StatusItem;
+  log: vscode.LogOutputChannel;
+  /** Receives start/done messages for the denoising view (frames come from owner.onProgress). */
+  live(message: LiveMessage): void;
+}
+
+export async function infillSelections(deps: InfillDeps): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) { void vscode.window.showInformationMessage('PGM Infill: open a file and select the text to fill.'); return; }
+  await runFill(deps, editor, editor.selections.map((s) => new vscode.Range(s.start, s.end)), 'selection');
+}
+
+export async function infillHoles(deps: InfillDeps): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) { void vscode.window.showInformationMessage('PGM Infill: open a file with placeholder holes.'); return; }
+  const marker = readSettings().holeMarker;
+  const doc = editor.document;
+  const ranges = findHoles(doc.getText(), marker).map(([s, e]) => new vscode.Range(doc.positionAt(s), doc.positionAt(e)));
+  if (ranges.length === 0) { void vscode.window.showInformationMessage(`PGM Infill: no "${marker}" holes in this document.`); return; }
+  await runFill(deps, editor, ranges, 'holes');
+}
+
+async function runFill(deps: InfillDeps, editor: vscode.TextEditor, raw: vscode.Range[], what: string): Promise<void> {
+  const ranges = normalizeRanges(raw);
+  if (hasOverlap(ranges)) { void vscode.window.showWarningMessage('PGM Infill: the ranges overlap.'); return; }
+  const doc = editor.document;
+  const text = doc.getText();
+  const params: InfillParams = {
+    textDocument: { uri: doc.uri.toString(), version: doc.version },
+    ranges: ranges.map((r) => ({ start: r.start, end: r.end })),
+    options: samplingOptions(readSettings().server),
+    requestId: randomUUID(),
+    progress: true,
+  };
+  const requestId = params.requestId!;
+  deps.live({
+    type: 'start', requestId, title: `${doc.fileName.split(/[\\/]/).pop()} · ${ranges.length} ${what}`,
+    steps: params.options?.steps ?? 0,
+    ranges: ranges.map((r) => rangeContext(text, doc.offsetAt(r.start), doc.offsetAt(r.end))),
+  });
+  deps.status.setBusy(true);
+  const decorations = new LiveDecorations(editor, ranges);
+  try {
+    const result = await requestWithProgress(deps, params, decorations);
+    if (result) await applyResult(deps, doc, params, result);
+    else deps.live({ type: 'done', requestId, outcome: 'cancelled' });
+  } catch (err) {
+    reportFailure(deps, err);
+    deps.live({ type: 'done', requestId, outcome: `failed: ${errorText(err)}` });
+  } finally {
+    decorations.dispose();
+    deps.status.setBusy(false);
+  }
+}
+
+async function requestWithProgress(deps: InfillDeps, params: InfillParams, deco: LiveDecorations): Promise<InfillResult | undefined> {
+  const n = params.ranges.length;
+  return vscode.window.withProgress({
+    location: vscode.ProgressLocation.Notification, cancellable: true,
+    title: `PGM: filling ${n} range${n === 1 ? '' : 's'}`,
+  }, async (progress, token) => {
+    let reported = 0;
+    const sub = deps.owner.onProgress((p: ProgressParams) => {
+      if (p.requestId !== params.requestId) return;
+      const pct = Math.round(committedFraction(p) * 100);
+      progress.report({ message: `step ${p.step}/${p.totalSteps}`, increment: Math.max(0, pct - reported) });
+      reported = Math.max(reported, pct);
+      deco.show(p);
+    });
+    try {
+      const client = await deps.owner.ensureStarted();
+      if (deps.owner.state.kind !== 'ready') progress.report({ message: 'loading the model…' });
+      await deps.owner.whenReady(token);
+      const result = await client.sendRequest<InfillResult>(PgmMethods.infill, params, token);
+      return token.isCancellationRequested ? undefined : result;
+    } catch (err) {
+      if (token.isCancellationRequested || (err as { code?: number })?.code === REQUEST_CANCELLED) return undefined;
+      throw err;
+    } finally {
+      sub.dispose();
+    }
+  });
+}
+
+async function applyResult(deps: InfillDeps, doc: vscode.TextDocument, params: InfillParams, result: InfillResult): Promise<void> {
+  const requestId = params.requestId!;
+  const check = checkEdits(params.ranges, result.edits ?? []);
+  if (!check.ok) {
+    deps.log.error(`fill refused: ${check.reason} (request ${requestId})`);
+    void vscode.window.showErrorMessage('PGM Infill: the server answered with an edit outside the selection; nothing was changed.');
+    deps.live({ type: 'done', requestId, outcome: 'refused' });
+    return;
+  }
+  const outcome = await applyFill(doc, params.textDocument.version, check.edits);
+  const s = result.stats;
+  deps.log.info(`fill ${outcome}: ${params.ranges.length} range(s), ${s.steps} steps, ${s.order}, ${Math.round(s.ms)} ms ` +
+    `(queue ${Math.round(s.queueMs)} ms), ${s.model} on ${s.device}, seed ${s.seed}, tokens [${s.tokensPerRange.join(', ')}]`);
+  deps.status.setLastFill({ ms: s.ms, steps: s.steps, ranges: params.ranges.length });
+  deps.live({ type: 'done', requestId, outcome, ms: s.ms, steps: s.steps });
+  if (outcome === 'stale') void vscode.window.showWarningMessage('PGM Infill: the document changed during the fill; nothing was applied.');
+  if (outcome === 'failed') void vscode.window.showErrorMessage('PGM Infill: the editor refused the edit; nothing was applied.');
+}
+
+function reportFailure(deps: InfillDeps, err: unknown): void {
+  const code = (err as { code?: unknown })?.code;
+  const text = errorText(err);
+  deps.log.error(`fill failed: ${text}${typeof code === 'number' ? ` (code ${code})` : ''}`);
+  if (code === PgmErrorCodes.StaleVersion) {
+    void vscode.window.showWarningMessage('PGM Infill: the document changed during the fill; nothing was applied.');
+  } else {
+    void vscode.window.showErrorMessage(`PGM Infill: ${text}`, 'Show Log').then((pick) => {
+      if (pick) deps.log.show(true);
+    });
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Inline (ghost text) suggestions through LSP `textDocument/inlineCompletion`, as middleware of
+ * the LanguageClient's provider: gate (setting, trust, server ready) -> debounce (dropped when
+ * the user keeps typing) -> request (cancelled with VS Code's token) -> post-process (no text
+ * the line already holds). This is the typing path: it logs, it never shows a toast.
+ */
+import * as vscode from 'vscode';
+import { InlineCompletionRequest, type LanguageClient, type Middleware } from 'vscode-languageclient/node';
+import { PgmErrorCodes, REQUEST_CANCELLED } from '../server/protocol';
+import { debounce, prepareSuggestion } from './inlineText';
+import type { ServerView } from './serverState';
+import { inlineOffReason, type ClientSettings } from './settings';
+
+export interface InlineDeps {
+  settings(): ClientSettings;
+  trusted(): boolean;
+  client(): LanguageClient | undefined;
+  state(): ServerView;
+  log: vscode.LogOutputChannel;
+}
+
+/** Errors that are a normal part of typing: not worth more than a trace line. */
+const QUIET_CODES = new Set<number>([REQUEST_CANCELLED, PgmErrorCodes.Superseded, PgmErrorCodes.StaleVersion, PgmErrorCodes.QueueFull]);
+
+function waitDebounce(ms: number, token: vscode.CancellationToken): Promise<boolean> {
+  let sub: vscode.Disposable | undefined;
+  return debounce(ms, (cb) => { sub = token.onCancellationRequested(cb); }).finally(() => sub?.dispose());
+}
+
+function postProcess(items: vscode.InlineCompletionItem[], doc: vscode.TextDocument, pos: vscode.Position): vscode.InlineCompletionItem[] {
+  const after = doc.lineAt(pos.line).text.slice(pos.character);
+  const out: vscode.InlineCompletionItem[] = [];
+  for (const item of items) {
+    if (typeof item.insertText !== 'string') continue;
+    // We only show insertions at the cursor; a server range elsewhere is not trusted.
+    if (item.range && !(item.range.isEmpty && item.range.start.isEqual(pos))) continue;
+    const text = prepareSuggestion(item.insertText, after);
+    if (text !== undefined) out.push(new vscode.InlineCompletionItem(text, new vscode.Range(pos, pos)));
+  }
+  return out;
+}
+
+async function request(
+  client: LanguageClient, doc: vscode.TextDocument, pos: vscode.Position,
+  ctx: vscode.InlineCompletionContext, token: vscode.CancellationToken,
+): Promise<vscode.InlineCompletionItem[]> {
+  const params = client.code2ProtocolConverter.asInlineCompletionParams(doc, pos, ctx);
+  const result = await client.sendRequest(InlineCompletionRequest.type, params, token);
+  if (token.isCancellationRequested || !result) return [];
+  const converted = await client.protocol2CodeConverter.asInlineCompletionResult(result, token);
+  const items = Array.isArray(converted) ? converted : converted?.items ?? [];
+  return postProcess(items, doc, pos);
+}
+
+export function inlineMiddleware(deps: InlineDeps): Pick<Middleware, 'provideInlineCompletionItems'> {
+  return {
+    provideInlineCompletionItems: async (doc, pos, ctx, token) => {
+      const s = deps.settings();
+      const client = deps.client();
+      if (inlineOffReason(s.server, deps.trusted()) || !client || deps.state().kind !== 'ready') return null;
+      if (ctx.triggerKind === vscode.InlineCompletionTriggerKind.Automatic) {
+        if (!(await waitDebounce(s.server.inline.debounceMs, token))) return null;
+      }
+      try {
+        const items = await request(client, doc, pos, ctx, token);
+        return token.isCancellationRequested ? null : items;
+      } catch (err) {
+        const code = (err as { code?: unknown })?.code;
+        if (typeof code === 'number' && QUIET_CODES.has(code)) deps.log.trace(`inline: ${String((err as Error).message)}`);
+        else if (!token.isCancellationRequested) deps.log.warn(`inline suggestion failed: ${String((err as Error)?.message ?? err)}`);
+        return null;
+      }
+    },
+  };
+}

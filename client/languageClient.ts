@@ -1,0 +1,62 @@
+/**
+ * Builds the LanguageClient: the server runs in its own Node process (dist/server.js over node
+ * IPC), never in the extension host. Settings the server pulls through workspace/configuration
+ * are answered from our sanitised settings, so the model path it sees is the user's, never a
+ * workspace's.
+ */
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  RevealOutputChannelOn,
+  TransportKind,
+  type ErrorHandler,
+  type LanguageClientOptions,
+  type Middleware,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { SETTINGS_SECTION } from '../server/protocol';
+import { readSettings } from './config';
+
+export interface ClientParts {
+  serverModule: string;
+  log: vscode.LogOutputChannel;
+  errorHandler: ErrorHandler;
+  /** Our inline-completion middleware (debounce, gating, post-processing). */
+  inline: Pick<Middleware, 'provideInlineCompletionItems'>;
+}
+
+function serverOptions(serverModule: string): ServerOptions {
+  // onnxruntime writes a telemetry id unless this is set before it loads.
+  const env = { ...process.env, ORT_DISABLE_TELEMETRY: '1' };
+  return {
+    run: { module: serverModule, transport: TransportKind.ipc, options: { env } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+}
+
+/** Answers the server's configuration pulls for our section with sanitised settings. */
+const configurationMiddleware: Middleware['workspace'] = {
+  configuration: (params, token, next) => {
+    const answers = params.items.map((item) =>
+      item.section === SETTINGS_SECTION ? readSettings().server : undefined);
+    if (answers.every((a) => a !== undefined)) return answers;
+    return Promise.resolve(next(params, token)).then((fromNext) => {
+      if (!Array.isArray(fromNext)) return fromNext;
+      return answers.map((a, i) => a ?? fromNext[i]);
+    });
+  },
+};
+
+export function createLanguageClient(parts: ClientParts): LanguageClient {
+  const clientOptions: LanguageClientOptions = {
+    // Any text document on disk or unsaved; no virtual file systems (their content is not ours).
+    documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
+    outputChannel: parts.log,
+    // The owner reports errors (status item first, a toast only once); never pop the log up.
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    errorHandler: parts.errorHandler,
+    initializationOptions: { settings: readSettings().server },
+    middleware: { workspace: configurationMiddleware, ...parts.inline },
+  };
+  return new LanguageClient('pgmInfill', 'PGM Infill', serverOptions(parts.serverModule), clientOptions);
+}

@@ -1,0 +1,47 @@
+/**
+ * While a fill runs, the ranges being filled are tinted in the editor and the partial fill is
+ * shown after each range (first line, shortened), so the user sees it take shape without
+ * opening the denoising view. Decorations only: the document is not touched until the end.
+ */
+import * as vscode from 'vscode';
+import type { ProgressParams } from '../server/protocol';
+
+const MAX_PREVIEW = 60;
+
+const holeStyle = vscode.window.createTextEditorDecorationType({
+  backgroundColor: new vscode.ThemeColor('editor.findRangeHighlightBackground'),
+  borderRadius: '2px',
+});
+
+export function previewText(fill: string): string {
+  const first = fill.split('\n')[0];
+  const more = first.length < fill.length ? ' …' : '';
+  return first.length > MAX_PREVIEW ? `${first.slice(0, MAX_PREVIEW)}…` : first + more;
+}
+
+export class LiveDecorations implements vscode.Disposable {
+  constructor(private readonly editor: vscode.TextEditor, private readonly ranges: readonly vscode.Range[]) {
+    this.editor.setDecorations(holeStyle, this.ranges.map((range) => ({ range })));
+  }
+
+  show(p: ProgressParams): void {
+    const options = this.ranges.map((range, i) => {
+      const text = p.ranges[i]?.text ?? '';
+      return {
+        range,
+        renderOptions: {
+          after: {
+            contentText: ` ⟵ ${previewText(text) || '…'}  (step ${p.step}/${p.totalSteps})`,
+            color: new vscode.ThemeColor('editorCodeLens.foreground'),
+            fontStyle: 'italic',
+          },
+        },
+      };
+    });
+    this.editor.setDecorations(holeStyle, options);
+  }
+
+  dispose(): void {
+    this.editor.setDecorations(holeStyle, []);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Messages from the extension to the denoising view (media/liveView.js), and the pure helpers
+ * that build them. The view keeps the latest frame of a fill: every hole position carries the
+ * step it was committed at and its confidence, so replaying is filtering by step.
+ */
+import type { ProgressParams, ProgressToken } from '../server/protocol';
+
+export interface LiveRangeContext {
+  /** Up to CONTEXT_CHARS of text before and after the hole, for orientation. */
+  before: string;
+  after: string;
+  /** The text the fill replaces (a selection or a placeholder marker). */
+  original: string;
+}
+
+export type LiveMessage =
+  | { type: 'start'; requestId: string; title: string; steps: number; ranges: LiveRangeContext[] }
+  | { type: 'frame'; requestId: string; step: number; totalSteps: number; ranges: Array<{ text: string; tokens: ProgressToken[] }> }
+  | { type: 'done'; requestId: string; outcome: string; ms?: number; steps?: number };
+
+export const CONTEXT_CHARS = 160;
+
+/** Context around the hole [start, end) of `text`, cut at line starts/ends where possible. */
+export function rangeContext(text: string, start: number, end: number): LiveRangeContext {
+  let from = Math.max(0, start - CONTEXT_CHARS);
+  const nl = text.indexOf('\n', from);
+  if (from > 0 && nl >= 0 && nl < start) from = nl + 1;
+  let to = Math.min(text.length, end + CONTEXT_CHARS);
+  const nlAfter = text.lastIndexOf('\n', to);
+  if (to < text.length && nlAfter > end) to = nlAfter;
+  return { before: text.slice(from, start), after: text.slice(end, to), original: text.slice(start, end) };
+}
+
+/** Reduces a progress notification to what the view draws (the range text + per-position facts). */
+export function frameMessage(p: ProgressParams): LiveMessage {
+  return {
+    type: 'frame',
+    requestId: p.requestId,
+    step: p.step,
+    totalSteps: p.totalSteps,
+    ranges: p.ranges.map((r) => ({
+      text: r.text,
+      tokens: r.tokens.map((t) => ({
+        text: t.text,
+        step: t.step,
+        confidence: Number.isFinite(t.confidence) ? Math.min(1, Math.max(0, t.confidence)) : 0,
+        gap: t.gap,
+      })),
+    })),
+  };
+}
+
+/** Fraction of hole positions committed in a frame, for the progress bar. */
+export function committedFraction(p: ProgressParams): number {
+  let total = 0;
+  let done = 0;
+  for (const r of p.ranges) {
+    total += r.tokens.length;
+    done += r.tokens.filter((t) => t.step > 0).length;
+  }
+  return total === 0 ? (p.totalSteps > 0 ? p.step / p.totalSteps : 0) : done / total;
+}

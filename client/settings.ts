@@ -1,0 +1,69 @@
+/**
+ * Typed, sanitised settings for the client, built from raw configuration values. Pure (the
+ * `vscode` reads live in config.ts), so the security-relevant rules are unit-tested:
+ * - the model path comes only from user/machine scope, never from a workspace or folder;
+ * - every number is clamped, every enum checked (protocol.sanitizeSettings does the server half).
+ */
+import {
+  DEFAULT_SETTINGS,
+  sanitizeSettings,
+  type PgmSettings,
+  type SamplingOptions,
+} from '../server/protocol';
+
+export const SECTION = 'pgmInfill';
+export const DEFAULT_HOLE_MARKER = '<|hole|>';
+
+/** What `WorkspaceConfiguration.inspect('modelPath')` reports, reduced to what we trust. */
+export interface ModelPathInspection {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+export interface ClientSettings {
+  server: PgmSettings;
+  /** Text that marks a placeholder hole in a document. */
+  holeMarker: string;
+}
+
+/** Only the user's (machine) value counts; a workspace value is ignored and reported. */
+export function trustedModelPath(inspection: ModelPathInspection | undefined): { path: string; ignoredWorkspaceValue: boolean } {
+  const v = inspection?.globalValue;
+  const path = typeof v === 'string' ? v.trim() : DEFAULT_SETTINGS.modelPath;
+  const ignoredWorkspaceValue = inspection?.workspaceValue !== undefined || inspection?.workspaceFolderValue !== undefined;
+  return { path, ignoredWorkspaceValue };
+}
+
+function holeMarker(v: unknown): string {
+  // A marker must be visible text on one line; otherwise every empty string or newline would match.
+  if (typeof v !== 'string') return DEFAULT_HOLE_MARKER;
+  const m = v.trim();
+  return m.length > 0 && m.length <= 64 && !/[\r\n]/.test(m) ? m : DEFAULT_HOLE_MARKER;
+}
+
+/** Builds the client settings from the raw `pgmInfill` section and the model path inspection. */
+export function buildSettings(raw: unknown, modelPath: ModelPathInspection | undefined): ClientSettings {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const server = sanitizeSettings({ ...r, modelPath: trustedModelPath(modelPath).path });
+  return { server, holeMarker: holeMarker(r.holeMarker) };
+}
+
+/** The sampling options sent with each explicit fill, so a settings change applies to the next one. */
+export function samplingOptions(s: PgmSettings): SamplingOptions {
+  return {
+    steps: s.steps,
+    order: s.order,
+    temperature: s.temperature,
+    topP: s.topP,
+    seed: s.seed,
+    capacity: s.capacity,
+  };
+}
+
+/** Why inline suggestions are off, or undefined when they are on. */
+export function inlineOffReason(s: PgmSettings, trusted: boolean): string | undefined {
+  if (!s.inline.enabled) return 'disabled in settings';
+  if (!trusted) return 'workspace not trusted';
+  return undefined;
+}

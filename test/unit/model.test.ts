@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { readManifest } from '../../server/model/manifest';
+import { planProviders, shortReason } from '../../server/model/providers';
+import { byteTokenizer, loadBpeTokenizer } from '../../server/model/tokenizer';
+import { planRows } from '../../server/sampler/window';
+
+const TINY = join(__dirname, '../../models/tiny');
+
+describe('BPE tokenizer (models/tiny/tokenizer.json)', () => {
+  const tok = loadBpeTokenizer(join(TINY, 'tokenizer.json'), 4096, [0, 1, 2]);
+
+  it('matches the Python tokenizers ids', () => {
+    // reference ids from `tokenizers` 0.23 (Python) for the same file
+    assert.deepEqual(tok.encode('def foo(x):\n    return x + 1\n'), [487, 290, 2157, 10, 90, 311, 268, 343, 901, 492, 453, 201]);
+    assert.deepEqual(tok.encode('  \n\n\tconst a = `${b}`;'), [259, 575, 200, 627, 278, 274, 281, 861, 6, 93, 68, 95, 66, 29]);
+  });
+
+  it('round-trips text through token bytes, including multi-byte characters', () => {
+    for (const s of ['héllo wörld — 日本語 🎉', 'x\r\n\ty', '']) assert.equal(tok.decode(tok.encode(s)), s);
+    assert.equal(tok.tokenBytes(0).length, 0, 'specials have no bytes');
+  });
+
+  it('heals a cursor in the middle of an identifier', () => {
+    const text = 'def compute_total(items):\n    return sum(items)\n\nprint(compute_to';
+    const [row] = planRows(text, [{ start: text.length, end: text.length, capacity: 8 }], tok, { window: 128, doc: 0 });
+    const head = new TextDecoder().decode(row.layout.holes[0].headBytes);
+    assert.ok(head.length > 0 && 'compute_to'.endsWith(head), `head ${JSON.stringify(head)}`);
+    // context + head bytes reproduce the prefix exactly
+    const ctx = tok.decode(row.layout.ids.slice(0, row.layout.holes[0].start));
+    assert.equal(ctx + head, text);
+  });
+
+  it('raw bytes tokenizer maps ids 0..255 to bytes', () => {
+    const b = byteTokenizer(259);
+    assert.deepEqual(b.encode('aé'), [97, 195, 169]);
+    assert.equal(b.decode([97, 195, 169, 256]), 'aé');
+    assert.equal(b.healing, false);
+  });
+});
+
+function modelCopy(edit: (m: Record<string, any>) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pgm-manifest-'));
+  const m = JSON.parse(readFileSync(join(TINY, 'manifest.json'), 'utf8'));
+  edit(m);
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
+  for (const f of ['tokenizer.json', 'encoder.onnx', 'decoder.onnx']) copyFileSync(join(TINY, f), join(dir, f));
+  return dir;
+}
+
+describe('manifest validation', () => {
+  it('accepts the tiny model', () => {
+    const m = readManifest(TINY);
+    assert.equal(m.architecture.canvas, 256);
+    assert.deepEqual(m.specialIds, { doc: 0, gap: 1, pad: 2 });
+  });
+
+  const refusals: [string, (m: Record<string, any>) => void, RegExp][] = [
+    ['wrong format', (m) => { m.format = 'gguf'; }, /manifest.format must be "pgm-infill-model"/],
+    ['newer version', (m) => { m.format_version = 2; }, /format_version 2 is not supported/],
+    ['bad special id', (m) => { m.special_ids.gap = 99999; }, /special_ids.gap must be an integer/],
+    ['clashing specials', (m) => { m.special_ids.gap = 0; }, /must be distinct/],
+    ['wrong graph inputs', (m) => { m.graphs.decoder.inputs = ['memory', 'query_pos']; }, /graphs.decoder.inputs must be/],
+    ['missing graph file', (m) => { m.graphs.encoder.file = 'nope.onnx'; }, /nope.onnx does not exist/],
+    ['unknown tokenizer', (m) => { m.tokenizer.type = 'sentencepiece'; }, /tokenizer.type must be/],
+  ];
+  for (const [name, edit, re] of refusals) {
+    it(`refuses ${name} with a clear message`, () => {
+      assert.throws(() => readManifest(modelCopy(edit)), re);
+    });
+  }
+
+  it('refuses a missing folder and invalid JSON', () => {
+    assert.throws(() => readManifest('/nonexistent/model'), /folder does not exist/);
+    const dir = mkdtempSync(join(tmpdir(), 'pgm-manifest-'));
+    writeFileSync(join(dir, 'manifest.json'), '{ not json');
+    assert.throws(() => readManifest(dir), /not valid JSON/);
+  });
+});
+
+describe('execution provider plan', () => {
+  it('auto tries the platform GPU providers the build offers, then cpu', () => {
+    const p = planProviders('auto', 'linux', ['cpu', 'webgpu', 'cuda']);
+    assert.deepEqual(p.order, ['cuda', 'webgpu', 'cpu']);
+    assert.match(p.notes.dml, /not used on linux/);
+    const w = planProviders('auto', 'win32', ['cpu', 'dml']);
+    assert.deepEqual(w.order, ['dml', 'cpu']);
+    assert.match(w.notes.cuda, /not offered/);
+    assert.deepEqual(planProviders('auto', 'darwin', ['cpu', 'coreml']).order, ['coreml', 'cpu']);
+  });
+
+  it('an explicit provider falls back to cpu; cpu is cpu only', () => {
+    assert.deepEqual(planProviders('cuda', 'linux', ['cpu', 'cuda']).order, ['cuda', 'cpu']);
+    assert.deepEqual(planProviders('coreml', 'linux', ['cpu']).order, ['cpu']);
+    assert.deepEqual(planProviders('cpu', 'linux', ['cpu', 'cuda']).order, ['cpu']);
+  });
+
+  it('shortens onnxruntime errors to one line', () => {
+    assert.equal(shortReason(new Error('first line\nsecond')), 'first line');
+  });
+});

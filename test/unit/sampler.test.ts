@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AbortError, runSampler } from '../../server/sampler/loop';
+import { holeText } from '../../server/sampler/fill';
+import type { RowLayout, SamplerOptions } from '../../server/sampler/types';
+import { FakeNetwork, FakeTokenizer, SPECIALS } from './fakes';
+
+const tok = new FakeTokenizer();
+const ctx = { specials: SPECIALS, tokenBytes: (id: number) => tok.tokenBytes(id) };
+const EMPTY = new Uint8Array(0);
+
+function row(prefix: string, capacity: number, suffix = ''): RowLayout {
+  const pre = tok.encode(prefix);
+  const suf = tok.encode(suffix);
+  const start = pre.length;
+  return {
+    ids: [...pre, ...suf],
+    pos: [...pre.map((_, i) => i), ...suf.map((_, i) => start + capacity + i)],
+    holes: [{ start, capacity, headBytes: EMPTY, tailBytes: EMPTY }],
+  };
+}
+
+function opts(o: Partial<SamplerOptions> = {}): SamplerOptions {
+  return { steps: 4, order: 'random', temperature: 1, topP: 1, seed: 7, singleLine: false, earlyStop: false, ...o };
+}
+
+/** Prefers the letter whose index is the query position (a, b, c, ...). */
+const alphabet = (_: unknown, pos: number) => tok.id('abcdefghijklmnopqrstuvwxyz'[pos % 26]);
+
+function fillOf(res: Awaited<ReturnType<typeof runSampler>>, r: RowLayout, singleLine = false): string {
+  return holeText(res.rows[0][0].positions, r.holes[0], SPECIALS.gap, ctx.tokenBytes, singleLine).text;
+}
+
+describe('sampler', () => {
+  it('fills the hole from the network and keeps every position once', async () => {
+    const r = row('xyz', 5, 'q');
+    const net = new FakeNetwork(tok.vocabSize, alphabet);
+    const res = await runSampler(net, [r], ctx, opts({ temperature: 0 }));
+    assert.equal(fillOf(res, r), 'defgh');
+    assert.equal(res.steps, 4);
+    for (const call of net.calls) {
+      const seen = new Set(call.clean[0].pos);
+      assert.equal(seen.size, call.clean[0].pos.length, 'no duplicate clean positions');
+      for (const q of call.queries[0]) assert.ok(!seen.has(q), 'queries are never clean');
+    }
+  });
+
+  it('same seed gives the same fill, another seed another fill', async () => {
+    const r = row('ab', 12);
+    const run = async (seed: number) => fillOf(await runSampler(new FakeNetwork(tok.vocabSize), [r], ctx, opts({ seed })), r);
+    assert.equal(await run(1), await run(1));
+    assert.notEqual(await run(1), await run(2));
+  });
+
+  it('random order queries only the positions committed this step (k = L / steps)', async () => {
+    const net = new FakeNetwork(tok.vocabSize, alphabet);
+    await runSampler(net, [row('ab', 8)], ctx, opts({ steps: 4 }));
+    assert.deepEqual(net.calls.map((c) => c.queries[0].length), [2, 2, 2, 2]);
+    assert.deepEqual(net.calls.map((c) => c.clean[0].ids.length), [2, 4, 6, 8]);
+  });
+
+  it('confidence order queries every open position and commits the surest', async () => {
+    // the network is only sure about position 5; it must be committed first
+    const net = new FakeNetwork(tok.vocabSize, (_, pos) => (pos === 5 ? tok.id('z') : null));
+    const r = row('ab', 6);
+    const res = await runSampler(net, [r], ctx, opts({ steps: 6, order: 'confidence', temperature: 1 }));
+    assert.deepEqual(net.calls.map((c) => c.queries[0].length), [6, 5, 4, 3, 2, 1]);
+    assert.equal(res.rows[0][0].positions[3].step, 1);
+    assert.equal(res.rows[0][0].positions[3].id, tok.id('z'));
+  });
+
+  it('left-to-right commits positions in order', async () => {
+    const r = row('ab', 6);
+    const res = await runSampler(new FakeNetwork(tok.vocabSize, alphabet), [r], ctx, opts({ steps: 3, order: 'left-to-right' }));
+    assert.deepEqual(res.rows[0][0].positions.map((p) => p.step), [1, 1, 2, 2, 3, 3]);
+  });
+
+  it('strips gap fillers so the fill length is the model choice', async () => {
+    const r = row('ab', 8);
+    const net = new FakeNetwork(tok.vocabSize, (_, pos) => (pos < 5 ? tok.id('x') : SPECIALS.gap));
+    const res = await runSampler(net, [r], ctx, opts({ temperature: 0, steps: 8 }));
+    assert.equal(fillOf(res, r), 'xxx');
+  });
+
+  it('early stop ends a hole once a filler follows a known prefix', async () => {
+    const r = row('ab', 8);
+    const net = new FakeNetwork(tok.vocabSize, (_, pos) => (pos < 4 ? tok.id('x') : SPECIALS.gap));
+    const res = await runSampler(net, [r], ctx, opts({ temperature: 0, steps: 8, order: 'left-to-right', earlyStop: true }));
+    assert.equal(fillOf(res, r), 'xx');
+    assert.equal(res.steps, 3);
+  });
+
+  it('single-line mode cuts at the first newline and stops early', async () => {
+    const r = row('ab', 8);
+    const net = new FakeNetwork(tok.vocabSize, (_, pos) => (pos === 4 ? tok.id('\n') : tok.id('y')));
+    const res = await runSampler(net, [r], ctx, opts({ temperature: 0, steps: 8, order: 'left-to-right', singleLine: true, earlyStop: true }));
+    assert.equal(fillOf(res, r, true), 'yy');
+    assert.equal(res.steps, 3);
+  });
+
+  it('samples several rows in one batch', async () => {
+    const net = new FakeNetwork(tok.vocabSize, alphabet);
+    const rows = [row('ab', 4), row('abcxyz', 2, 'zz')];
+    const res = await runSampler(net, rows, ctx, opts({ temperature: 0, steps: 2 }));
+    assert.equal(net.calls.length, 2);
+    assert.equal(net.calls[0].clean.length, 2);
+    assert.equal(fillOf(res, rows[0]), 'cdef');
+    assert.equal(holeText(res.rows[1][0].positions, rows[1].holes[0], 1, ctx.tokenBytes, false).text, 'gh');
+  });
+
+  it('stops between steps when aborted', async () => {
+    const ac = new AbortController();
+    const net = new FakeNetwork(tok.vocabSize);
+    let steps = 0;
+    const p = runSampler(net, [row('ab', 8)], ctx, opts({ steps: 8, signal: ac.signal, onStep: () => { if (++steps === 2) ac.abort(); } }));
+    await assert.rejects(p, AbortError);
+    assert.equal(net.calls.length, 2);
+  });
+
+  it('reports each step with the committed positions', async () => {
+    const events: number[][] = [];
+    await runSampler(new FakeNetwork(tok.vocabSize), [row('ab', 6)], ctx, opts({
+      steps: 3, onStep: (e) => events.push([e.step, e.totalSteps, e.rows[0][0].positions.filter((p) => p.id >= 0).length]),
+    }));
+    assert.deepEqual(events, [[1, 3, 2], [2, 3, 4], [3, 3, 6]]);
+  });
+
+  it('never draws pad or doc, and never more steps than positions', async () => {
+    const net = new FakeNetwork(tok.vocabSize, () => SPECIALS.pad);
+    const r = row('ab', 3);
+    const res = await runSampler(net, [r], ctx, opts({ steps: 50, temperature: 0 }));
+    assert.equal(res.steps, 3);
+    for (const p of res.rows[0][0].positions) assert.ok(p.id !== SPECIALS.pad && p.id !== SPECIALS.doc);
+  });
+
+  it('constrains the first token to the healed prefix bytes and strips them', async () => {
+    const r = row('de', 4);
+    r.holes[0].headBytes = tok.tokenBytes(tok.id('fo'));
+    // the network prefers 'bar' everywhere; position 0 must still start with "fo"
+    const net = new FakeNetwork(tok.vocabSize, () => tok.id('bar'));
+    const res = await runSampler(net, [r], ctx, opts({ temperature: 0, steps: 2 }));
+    const first = res.rows[0][0].positions[0].id;
+    assert.ok(tok.vocab[first].startsWith('fo'));
+    assert.equal(fillOf(res, r), tok.vocab[first].slice(2) + 'barbarbar');
+  });
+
+  it('re-draws the last real token so the fill ends with the healed suffix bytes', async () => {
+    const r = row('de', 4);
+    r.holes[0].tailBytes = tok.tokenBytes(tok.id('ar'));
+    const net = new FakeNetwork(tok.vocabSize, (_, pos) => (pos < 4 ? tok.id('x') : SPECIALS.gap));
+    const res = await runSampler(net, [r], ctx, opts({ temperature: 0, steps: 4 }));
+    assert.equal(res.steps, 5, 'one extra round for the suffix constraint');
+    const ids = res.rows[0][0].positions.map((p) => p.id);
+    assert.ok(tok.vocab[ids[1]].endsWith('ar'));
+    assert.equal(fillOf(res, r), 'x' + tok.vocab[ids[1]].slice(0, -2));
+  });
+});

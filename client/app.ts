@@ -57,9 +57,7 @@ export class PgmExtension {
       reg(Commands.infillSelection, () => infillSelections(deps)),
       reg(Commands.infillHoles, () => infillHoles(deps)),
       reg(Commands.showLiveView, () => this.live.show()),
-      reg(Commands.restartServer, () => this.owner.restart().catch((err) => {
-        void vscode.window.showErrorMessage(`PGM Infill: restart failed: ${errorText(err)}`);
-      })),
+      reg(Commands.restartServer, () => this.owner.restart().catch((err) => this.log.debug(`restart failed: ${errorText(err)}`))),
       reg(Commands.showLog, () => this.log.show(true)),
       reg(Commands.showActions, () => showActions(this.settings.server.inline.enabled)),
       reg(Commands.toggleInline, () => vscode.workspace.getConfiguration(SECTION)
@@ -68,11 +66,8 @@ export class PgmExtension {
   }
 
   private startServer(): void {
-    this.owner.start().catch((err) => {
-      // Activation failure: the one case besides commands where a toast is right.
-      void vscode.window.showErrorMessage(`PGM Infill: the server did not start: ${errorText(err)}`, 'Show Log')
-        .then((pick) => { if (pick) this.log.show(true); });
-    });
+    // A start failure is an error state: ErrorNotice shows it once, with its fix.
+    this.owner.start().catch((err) => this.log.debug(`start failed: ${errorText(err)}`));
   }
 
   private onTrustGranted(): void {

@@ -5,19 +5,12 @@
  */
 import * as vscode from 'vscode';
 import type { ProgressParams } from '../server/protocol';
-
-const MAX_PREVIEW = 60;
+import { previewText } from './liveModel';
 
 const holeStyle = vscode.window.createTextEditorDecorationType({
   backgroundColor: new vscode.ThemeColor('editor.findRangeHighlightBackground'),
   borderRadius: '2px',
 });
-
-export function previewText(fill: string): string {
-  const first = fill.split('\n')[0];
-  const more = first.length < fill.length ? ' …' : '';
-  return first.length > MAX_PREVIEW ? `${first.slice(0, MAX_PREVIEW)}…` : first + more;
-}
 
 export class LiveDecorations implements vscode.Disposable {
   constructor(private readonly editor: vscode.TextEditor, private readonly ranges: readonly vscode.Range[]) {

@@ -60,3 +60,12 @@ export function committedFraction(p: ProgressParams): number {
   }
   return total === 0 ? (p.totalSteps > 0 ? p.step / p.totalSteps : 0) : done / total;
 }
+
+const MAX_PREVIEW = 60;
+
+/** The first line of a partial fill, shortened, for the in-editor preview. */
+export function previewText(fill: string): string {
+  const first = fill.split('\n')[0];
+  const more = first.length < fill.length ? ' …' : '';
+  return first.length > MAX_PREVIEW ? `${first.slice(0, MAX_PREVIEW)}…` : first + more;
+}

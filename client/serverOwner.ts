@@ -89,7 +89,8 @@ export class ServerOwner implements vscode.Disposable {
       await client.start();
     } catch (err) {
       this.log.error(`server failed to start: ${errorText(err)}`);
-      this.setView({ kind: 'error', message: `server failed to start: ${errorText(err)}`, fix: 'log' });
+      // The crash handler may already have said why (restart budget spent); keep its words.
+      if (this.view.kind !== 'error') this.setView({ kind: 'error', message: `server failed to start: ${errorText(err)}`, fix: 'log' });
       throw err;
     }
     return client;

@@ -64,8 +64,8 @@ async function runFill(deps: InfillDeps, editor: vscode.TextEditor, raw: vscode.
   deps.status.setBusy(true);
   const decorations = new LiveDecorations(editor, ranges);
   try {
-    const result = await requestWithProgress(deps, params, decorations);
-    if (result) await applyResult(deps, doc, params, result);
+    const { result, scheduled } = await requestWithProgress(deps, params, decorations);
+    if (result) await applyResult(deps, doc, params, result, scheduled);
     else deps.live({ type: 'done', requestId, outcome: 'cancelled' });
   } catch (err) {
     reportFailure(deps, err);
@@ -76,15 +76,19 @@ async function runFill(deps: InfillDeps, editor: vscode.TextEditor, raw: vscode.
   }
 }
 
-async function requestWithProgress(deps: InfillDeps, params: InfillParams, deco: LiveDecorations): Promise<InfillResult | undefined> {
+interface Answer { result?: InfillResult; scheduled?: number }
+
+async function requestWithProgress(deps: InfillDeps, params: InfillParams, deco: LiveDecorations): Promise<Answer> {
   const n = params.ranges.length;
   return vscode.window.withProgress({
     location: vscode.ProgressLocation.Notification, cancellable: true,
     title: `PGM: filling ${n} range${n === 1 ? '' : 's'}`,
   }, async (progress, token) => {
     let reported = 0;
+    let scheduled: number | undefined;
     const sub = deps.owner.onProgress((p: ProgressParams) => {
       if (p.requestId !== params.requestId) return;
+      scheduled = p.totalSteps;
       const pct = Math.round(committedFraction(p) * 100);
       progress.report({ message: `step ${p.step}/${p.totalSteps}`, increment: Math.max(0, pct - reported) });
       reported = Math.max(reported, pct);
@@ -95,9 +99,9 @@ async function requestWithProgress(deps: InfillDeps, params: InfillParams, deco:
       if (deps.owner.state.kind !== 'ready') progress.report({ message: 'loading the model…' });
       await deps.owner.whenReady(token);
       const result = await client.sendRequest<InfillResult>(PgmMethods.infill, params, token);
-      return token.isCancellationRequested ? undefined : result;
+      return token.isCancellationRequested ? {} : { result, scheduled };
     } catch (err) {
-      if (token.isCancellationRequested || (err as { code?: number })?.code === REQUEST_CANCELLED) return undefined;
+      if (token.isCancellationRequested || (err as { code?: number })?.code === REQUEST_CANCELLED) return {};
       throw err;
     } finally {
       sub.dispose();
@@ -105,7 +109,9 @@ async function requestWithProgress(deps: InfillDeps, params: InfillParams, deco:
   });
 }
 
-async function applyResult(deps: InfillDeps, doc: vscode.TextDocument, params: InfillParams, result: InfillResult): Promise<void> {
+async function applyResult(
+  deps: InfillDeps, doc: vscode.TextDocument, params: InfillParams, result: InfillResult, scheduled: number | undefined,
+): Promise<void> {
   const requestId = params.requestId!;
   const check = checkEdits(params.ranges, result.edits ?? []);
   if (!check.ok) {
@@ -118,7 +124,7 @@ async function applyResult(deps: InfillDeps, doc: vscode.TextDocument, params: I
   const s = result.stats;
   deps.log.info(`fill ${outcome}: ${params.ranges.length} range(s), ${s.steps} steps, ${s.order}, ${Math.round(s.ms)} ms ` +
     `(queue ${Math.round(s.queueMs)} ms), ${s.model} on ${s.device}, seed ${s.seed}, tokens [${s.tokensPerRange.join(', ')}]`);
-  deps.status.setLastFill({ ms: s.ms, steps: s.steps, ranges: params.ranges.length });
+  deps.status.setLastFill({ ms: s.ms, steps: s.steps, scheduled, ranges: params.ranges.length });
   deps.live({ type: 'done', requestId, outcome, ms: s.ms, steps: s.steps });
   if (outcome === 'stale') void vscode.window.showWarningMessage('PGM Infill: the document changed during the fill; nothing was applied.');
   if (outcome === 'failed') void vscode.window.showErrorMessage('PGM Infill: the editor refused the edit; nothing was applied.');

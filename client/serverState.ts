@@ -16,7 +16,10 @@ export type ServerView =
 /** Facts about the last fill, shown next to the state. */
 export interface LastFill {
   ms: number;
+  /** Sampler rounds actually run (early stop can end a fill before its schedule). */
   steps: number;
+  /** Steps the server scheduled for the fill (from its progress notifications), when known. */
+  scheduled?: number;
   ranges: number;
 }
 
@@ -69,7 +72,8 @@ export function presentStatus(v: ServerView, ctx: StatusContext): StatusPresenta
   lines.push(`${ctx.configuredSteps} steps configured`);
   if (ctx.lastFill) {
     const f = ctx.lastFill;
-    lines.push(`last fill ${Math.round(f.ms)} ms, ${f.steps} steps, ${f.ranges} range${f.ranges === 1 ? '' : 's'}`);
+    const sched = f.scheduled !== undefined ? ` (${f.scheduled} scheduled)` : '';
+    lines.push(`last fill ${Math.round(f.ms)} ms, ${f.steps} steps${sched}, ${f.ranges} range${f.ranges === 1 ? '' : 's'}`);
   } else if (latency !== undefined) {
     lines.push(`last fill ${Math.round(latency)} ms`);
   }

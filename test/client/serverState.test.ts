@@ -4,11 +4,11 @@ import { fixForMessage, presentStatus } from '../../client/serverState';
 
 test('ready state shows latency, model, device and steps', () => {
   const p = presentStatus({ kind: 'ready', model: 'tiny', device: 'cpu' },
-    { configuredSteps: 8, busy: false, lastFill: { ms: 42.4, steps: 8, ranges: 2 } });
+    { configuredSteps: 8, busy: false, lastFill: { ms: 42.4, steps: 7, scheduled: 8, ranges: 2 } });
   assert.match(p.text, /PGM 42 ms/);
   assert.match(p.ariaLabel, /model tiny on cpu/);
   assert.match(p.ariaLabel, /8 steps configured/);
-  assert.match(p.ariaLabel, /last fill 42 ms, 8 steps, 2 ranges/);
+  assert.match(p.ariaLabel, /last fill 42 ms, 7 steps \(8 scheduled\), 2 ranges/);
   assert.equal(p.severity, 'normal');
 });
 

@@ -1,0 +1,189 @@
+/**
+ * End-to-end scenarios in a real VS Code (code-server + Chromium): the packaged VSIX is installed,
+ * the workbench is driven like a user would, and results are read from disk after saving.
+ * The model has random weights (models/tiny) until the trained one ships: fills are gibberish,
+ * the tests check mechanics (what changed, where, how many steps, recovery), not quality.
+ * Screenshots of every scenario go to test-artifacts/e2e/.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { startCodeServer, type CodeServer } from './codeServer';
+import { FILES, USER_SETTINGS } from './fixtures';
+import { launchBrowser, Workbench } from './workbench';
+
+const VSIX = process.env.PGM_E2E_VSIX ?? '';
+const READY = /^PGM Infill: ready/;
+
+let cs: CodeServer;
+let browser: Browser;
+let wb: Workbench;
+
+function fileText(name: string): string { return readFileSync(join(cs.workspace, name), 'utf8'); }
+
+/** Offset of 1-based line:column in text. */
+function offsetOf(text: string, line: number, column: number): number {
+  const lines = text.split('\n');
+  return lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
+}
+
+/** The language server processes of this code-server instance (by their command line). */
+function serverPids(): number[] {
+  const pids: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      if (cmd.includes(cs.extensionsDir) && cmd.includes('dist/server.js')) pids.push(Number(d));
+    } catch { /* exited meanwhile */ }
+  }
+  return pids;
+}
+
+async function selectToLineEnd(line: number, column: number): Promise<void> {
+  await wb.gotoLine(line, column);
+  await wb.page.keyboard.press('Shift+End');
+}
+
+async function fillAndSave(): Promise<string> {
+  await wb.runCommand('PGM: Infill Selection');
+  await wb.saveAfterEdit();
+  return wb.waitStatus(/last fill \d+ ms/);
+}
+
+/** A scenario that leaves a screenshot behind when it fails, to see what the workbench showed. */
+function scenario(name: string, shot: string, body: () => Promise<void>): void {
+  it(name, async () => {
+    try {
+      await body();
+    } catch (err) {
+      await wb?.screenshot(`FAILED-${shot}`).catch(() => undefined);
+      throw err;
+    }
+  });
+}
+
+describe('PGM Infill in a real VS Code', { timeout: 15 * 60_000 }, () => {
+  before(async () => {
+    assert.ok(VSIX, 'PGM_E2E_VSIX must name the packaged extension');
+    cs = await startCodeServer({ vsix: VSIX, userSettings: USER_SETTINGS, files: FILES });
+    browser = await launchBrowser();
+    wb = await Workbench.open(browser, cs.url, cs.workspace);
+    await wb.waitStatus(READY, 120_000);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await cs?.stop();
+  });
+
+  scenario('fills the selection and changes nothing outside it', '01-selection', async () => {
+    const before = fileText('single.py');
+    await wb.openFile('single.py');
+    await selectToLineEnd(3, 12); // "width * height" in "    return width * height"
+    const status = await fillAndSave();
+    await wb.screenshot('01-selection');
+    const afterText = fileText('single.py');
+    const start = offsetOf(before, 3, 12);
+    const end = offsetOf(before, 4, 1) - 1;
+    assert.ok(afterText.startsWith(before.slice(0, start)), 'text before the selection changed');
+    assert.ok(afterText.endsWith(before.slice(end)), 'text after the selection changed');
+    assert.match(status, /\(8 scheduled\), 1 range\b/);
+  });
+
+  scenario('fills two selections (multi-cursor) in one request', '02-two-selections', async () => {
+    const before = fileText('multi.py');
+    await wb.openFile('multi.py');
+    await wb.gotoLine(4, 9); // after "    a = "
+    await wb.runCommand('Add Cursor Below'); // line 5, after "    c = "
+    await wb.page.keyboard.press('Shift+End');
+    const status = await fillAndSave();
+    await wb.screenshot('02-two-selections');
+    const afterText = fileText('multi.py');
+    const prefix = before.slice(0, offsetOf(before, 4, 9));
+    const suffix = before.slice(offsetOf(before, 6, 1) - 1);
+    assert.ok(afterText.startsWith(prefix), 'text before the first selection changed');
+    assert.ok(afterText.endsWith(suffix), 'text after the second selection changed');
+    const middle = afterText.slice(prefix.length, afterText.length - suffix.length);
+    assert.ok(middle.includes('\n    c = '), 'the text between the selections changed');
+    assert.match(status, /2 ranges/);
+  });
+
+  scenario('shows the fill in the denoising view', '03-denoising-view', async () => {
+    await wb.runCommand('PGM: Show Denoising View');
+    const view = wb.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    // The view replays the latest fill (the two selections above) as soon as it is ready.
+    await view.locator('#title', { hasText: 'multi.py' }).waitFor({ timeout: 30_000 });
+    await view.locator('.tok').first().waitFor();
+    await wb.screenshot('03-denoising-view');
+    const label = await view.locator('#stepLabel').textContent();
+    assert.match(label ?? '', /step \d+\/8/);
+    await wb.page.keyboard.press('Control+W'); // close the view again (focus is in the view group)
+  });
+
+  scenario('offers an inline suggestion and accepts it with Tab', '04-inline', async () => {
+    await wb.openFile('inline.py');
+    await wb.gotoLine(2, 15); // end of "    message = "
+    const ghost = wb.page.locator('.monaco-editor.focused .ghost-text-decoration, .monaco-editor.focused .ghost-text');
+    let shown = '';
+    for (const ch of ['f', '"', 'x']) {
+      await wb.page.keyboard.type(ch);
+      try {
+        await ghost.first().waitFor({ timeout: 20_000 });
+        shown = ((await ghost.allTextContents()).join('')).replace(/\u00a0/g, ' ');
+        if (shown.trim()) break;
+      } catch { /* the model may have nothing to say here; type on */ }
+    }
+    assert.ok(shown.trim(), 'no inline suggestion appeared');
+    await wb.screenshot('04-inline-suggestion');
+    const typedLine = (await wb.page.locator('.monaco-editor.focused .view-line').nth(1).textContent() ?? '').replace(/\u00a0/g, ' ');
+    await wb.page.keyboard.press('Tab');
+    await ghost.first().waitFor({ state: 'detached' });
+    await wb.saveAfterEdit();
+    await wb.screenshot('05-inline-accepted');
+    const lines = fileText('inline.py').split('\n');
+    const original = FILES['inline.py'].split('\n');
+    assert.equal(lines[0], original[0]);
+    assert.ok(lines[1].startsWith(typedLine.replace(shown, '')), `line 2 lost its text: ${JSON.stringify(lines[1])}`);
+    assert.ok(lines[1].includes(shown.split('\n')[0].trimEnd()), `accepted text missing: ${JSON.stringify(lines[1])} vs ${JSON.stringify(shown)}`);
+    assert.deepEqual(lines.slice(-2), original.slice(-2));
+  });
+
+  scenario('applies a changed steps setting to the next fill', '06-steps-setting', async () => {
+    const settingsFile = join(cs.userDataDir, 'User/settings.json');
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
+    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'pgmInfill.steps': 3 }, null, 2));
+    await wb.waitStatus(/; 3 steps configured/, 30_000);
+    const before = fileText('steps.py');
+    await wb.openFile('steps.py');
+    await selectToLineEnd(2, 9); // "sum(values)"
+    await fillAndSave();
+    const status = await wb.waitStatus(/\(3 scheduled\)/);
+    await wb.screenshot('06-steps-setting');
+    assert.match(status, /3 steps configured/);
+    const afterText = fileText('steps.py');
+    assert.ok(afterText.startsWith(before.slice(0, offsetOf(before, 2, 9))));
+    assert.ok(afterText.endsWith(before.slice(offsetOf(before, 3, 1) - 1)));
+  });
+
+  scenario('brings the server back after it is killed, and the next fill works', '07-restart', async () => {
+    const [pid] = serverPids();
+    assert.ok(pid, 'server process not found');
+    process.kill(pid, 'SIGKILL');
+    await wb.waitStatus(/^PGM Infill: (starting|loading)/, 30_000);
+    await wb.waitStatus(READY, 120_000);
+    const pids = serverPids();
+    assert.equal(pids.length, 1);
+    assert.notEqual(pids[0], pid);
+    const before = fileText('restart.py');
+    await wb.openFile('restart.py');
+    await selectToLineEnd(3, 18); // "x" in "        self.x = x"
+    await fillAndSave();
+    await wb.screenshot('07-after-restart');
+    const afterText = fileText('restart.py');
+    assert.ok(afterText.startsWith(before.slice(0, offsetOf(before, 3, 18))));
+    assert.ok(afterText.endsWith(before.slice(offsetOf(before, 4, 1) - 1)));
+  });
+});

@@ -23,68 +23,92 @@ export function allIdsExcept(vocab: number, banned: readonly number[]): number[]
   return out;
 }
 
+// Scratch buffers reused across draws: a draw runs for every queried position of every step,
+// and allocating vocab-sized arrays each time dominated the sampler's cost.
+let weights = new Float64Array(0);
+let buckets = new Uint8Array(0);
+
+function scratch(n: number): void {
+  if (weights.length < n) {
+    weights = new Float64Array(n);
+    buckets = new Uint8Array(n);
+  }
+}
+
 /**
  * Draws one token among `ids` from logits[offset + id]. temperature 0 = greedy.
  * Returns id -1 only when `ids` is empty (an unsatisfiable healing constraint).
+ * Probabilities are float64 (as in the paper): float32 loses the tail top-p depends on.
  */
 export function drawToken(
   logits: Float32Array, offset: number, ids: readonly number[], opts: DrawOptions, rng: Rng,
 ): Draw {
-  if (ids.length === 0) return { id: -1, prob: 0 };
-  const t = opts.temperature > 0 ? opts.temperature : 1;
+  const n = ids.length;
+  if (n === 0) return { id: -1, prob: 0 };
+  scratch(n);
+  const inv = 1 / (opts.temperature > 0 ? opts.temperature : 1);
   let max = -Infinity;
-  for (const id of ids) max = Math.max(max, logits[offset + id] / t);
-  const p = new Float64Array(ids.length);
+  for (let k = 0; k < n; k++) {
+    const x = logits[offset + ids[k]] * inv;
+    weights[k] = x;
+    if (x > max) max = x;
+  }
   let sum = 0;
-  for (let k = 0; k < ids.length; k++) {
-    const e = Math.exp(logits[offset + ids[k]] / t - max);
-    p[k] = e;
+  for (let k = 0; k < n; k++) {
+    const x = weights[k];
+    buckets[k] = Math.min(63, Math.floor((max - x) * BUCKETS_PER_NAT));
+    const e = Math.exp(x - max);
+    weights[k] = e;
     sum += e;
   }
-  for (let k = 0; k < ids.length; k++) p[k] /= sum;
-  if (opts.temperature <= 0) return argmax(ids, p);
-  return sampleNucleus(ids, p, opts.topP, rng);
+  if (opts.temperature <= 0) return argmax(ids, n, sum);
+  const threshold = opts.topP < 1 ? nucleusThreshold(n, sum, opts.topP) : 0;
+  return drawAbove(ids, n, threshold, rng);
 }
 
-function argmax(ids: readonly number[], p: Float64Array): Draw {
+function argmax(ids: readonly number[], n: number, sum: number): Draw {
   let best = 0;
-  for (let k = 1; k < ids.length; k++) if (p[k] > p[best]) best = k;
-  return { id: ids[best], prob: p[best] };
+  for (let k = 1; k < n; k++) if (weights[k] > weights[best]) best = k;
+  return { id: ids[best], prob: weights[best] / sum };
 }
+
+/** Weights are bucketed by distance from the max logit, in steps of 1/2 nat (64 buckets). */
+const BUCKETS_PER_NAT = 2;
 
 /**
- * Keeps the smallest most-probable set with mass >= topP, renormalises, draws.
- * Only ids with p >= (1 - topP) / n can be in that set (all smaller ones together weigh less
- * than the tail the nucleus drops), so only those are sorted: exact, and cheap for big vocabs.
+ * The smallest weight w such that the weights >= w hold at least topP of the mass: the nucleus.
+ * Buckets hold weights in decreasing order, so only the bucket where the cumulative mass
+ * crosses topP needs sorting; exact, without sorting the vocabulary.
  */
-function sampleNucleus(ids: readonly number[], p: Float64Array, topP: number, rng: Rng): Draw {
-  let order: number[];
-  let kept: number;
-  if (topP >= 1) {
-    order = Array.from(p.keys());
-    kept = order.length;
-  } else {
-    const floor = (1 - topP) / p.length;
-    order = [];
-    for (let k = 0; k < p.length; k++) if (p[k] >= floor) order.push(k);
-    order.sort((a, b) => p[b] - p[a] || a - b);
-    kept = order.length;
-    let mass = 0;
-    for (let k = 0; k < order.length; k++) {
-      mass += p[order[k]];
-      if (mass >= topP) {
-        kept = k + 1;
-        break;
-      }
-    }
+function nucleusThreshold(n: number, sum: number, topP: number): number {
+  const mass = new Float64Array(64);
+  for (let k = 0; k < n; k++) mass[buckets[k]] += weights[k];
+  const target = topP * sum;
+  let before = 0;
+  let b = 0;
+  while (b < 63 && before + mass[b] < target) before += mass[b++];
+  const inBucket: number[] = [];
+  for (let k = 0; k < n; k++) if (buckets[k] === b) inBucket.push(weights[k]);
+  const sorted = Float64Array.from(inBucket).sort();
+  let acc = before;
+  for (let i = sorted.length - 1; i >= 0; i--) {
+    acc += sorted[i];
+    if (acc >= target) return sorted[i];
   }
+  return sorted.length > 0 ? sorted[0] : 0;
+}
+
+/** Draws among weights >= threshold, renormalised. */
+function drawAbove(ids: readonly number[], n: number, threshold: number, rng: Rng): Draw {
   let total = 0;
-  for (let k = 0; k < kept; k++) total += p[order[k]];
+  for (let k = 0; k < n; k++) if (weights[k] >= threshold) total += weights[k];
   let u = rng() * total;
-  for (let k = 0; k < kept; k++) {
-    const idx = order[k];
-    u -= p[idx];
-    if (u <= 0 || k === kept - 1) return { id: ids[idx], prob: p[idx] / total };
+  let last = -1;
+  for (let k = 0; k < n; k++) {
+    if (weights[k] < threshold) continue;
+    last = k;
+    u -= weights[k];
+    if (u <= 0) return { id: ids[k], prob: weights[k] / total };
   }
-  return { id: ids[order[0]], prob: p[order[0]] / total };
+  return { id: ids[last], prob: weights[last] / total };
 }

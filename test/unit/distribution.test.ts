@@ -22,6 +22,28 @@ describe('drawToken', () => {
     assert.deepEqual([...seen].sort(), [1, 2]);
   });
 
+  it('top-p matches a reference nucleus (sorted cumulative mass) on random logits', () => {
+    const rng = createRng(11);
+    for (let trial = 0; trial < 30; trial++) {
+      const v = 40;
+      const l = Float32Array.from({ length: v }, () => (rng() - 0.5) * 8);
+      const all = Array.from({ length: v }, (_, i) => i);
+      const p = all.map((i) => Math.exp(l[i]));
+      const z = p.reduce((a, b) => a + b);
+      const order = [...all].sort((a, b) => p[b] - p[a]);
+      const nucleus = new Set<number>();
+      let mass = 0;
+      for (const i of order) {
+        nucleus.add(i);
+        mass += p[i] / z;
+        if (mass >= 0.8) break;
+      }
+      const seen = new Set<number>();
+      for (let k = 0; k < 400; k++) seen.add(drawToken(l, 0, all, { temperature: 1, topP: 0.8 }, rng).id);
+      for (const id of seen) assert.ok(nucleus.has(id), `drew ${id} outside the nucleus`);
+    }
+  });
+
   it('samples the full distribution without top-p', () => {
     const rng = createRng(3);
     const counts = [0, 0, 0, 0, 0];

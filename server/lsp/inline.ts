@@ -1,0 +1,52 @@
+/**
+ * `textDocument/inlineCompletion` (LSP 3.18): a single-line fill at the cursor, queued as an
+ * inline job that a newer request for the same document supersedes. Superseded or stale
+ * requests answer with no items: there is nothing useful to show, and no error to report.
+ */
+import { performance } from 'node:perf_hooks';
+import type { CancellationToken, InlineCompletionList, InlineCompletionParams } from 'vscode-languageserver/node';
+import { fillHoles } from '../engine/fill';
+import { SchedulerError } from './scheduler';
+import { openDocument, type ServerDeps } from './infill';
+import { inlineSuggestion } from './inlineText';
+import { engineOf, resolveOptions, signalOf } from './requests';
+import { checkText, rangesToOffsets } from './validate';
+
+const EMPTY: InlineCompletionList = { items: [] };
+
+export async function handleInline(deps: ServerDeps, params: InlineCompletionParams, token?: CancellationToken): Promise<InlineCompletionList> {
+  const t0 = performance.now();
+  const uri = params?.textDocument?.uri;
+  const doc = openDocument(deps, uri);
+  const settings = await deps.settings.get(uri);
+  if (!settings.inline.enabled) return EMPTY;
+  const version = doc.version;
+  const text = doc.getText();
+  checkText(text);
+  const [at] = rangesToOffsets(doc, [{ start: params.position, end: params.position }]);
+  const opts = resolveOptions(settings, undefined, true);
+  let fill: string;
+  try {
+    fill = await deps.scheduler.submit({
+      kind: 'inline', key: uri, signal: signalOf(token),
+      run: async ({ signal }) => {
+        if (openDocument(deps, uri).version !== version) return '';
+        const model = await deps.owner.ready();
+        const r = await fillHoles(engineOf(model), {
+          text, holes: [{ start: at.start, end: at.start, capacity: opts.capacity }],
+          window: settings.contextWindow, sampler: { ...opts.sampler, signal },
+        });
+        return r.fills[0].text;
+      },
+    });
+  } catch (e) {
+    if (e instanceof SchedulerError && e.reason === 'superseded') return EMPTY;
+    throw e;
+  }
+  if (openDocument(deps, uri).version !== version) return EMPTY;
+  deps.owner.recordLatency(performance.now() - t0);
+  const lineEnd = text.indexOf('\n', at.start);
+  const suggestion = inlineSuggestion(fill, text.slice(at.start, lineEnd < 0 ? text.length : lineEnd));
+  if (suggestion === null) return EMPTY;
+  return { items: [{ insertText: suggestion, range: { start: params.position, end: params.position } }] };
+}

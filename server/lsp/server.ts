@@ -1,0 +1,91 @@
+/**
+ * Wires the LSP connection: capabilities, document sync, settings, the model owner and the
+ * request handlers. Every handler answers errors as ResponseErrors (server/lsp/errors.ts), so a
+ * bad request never takes the server down.
+ */
+import {
+  DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind,
+  type Connection, type InitializeParams, type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { PROTOCOL_VERSION, PgmMethods, type InfillParams, type StatusParams } from '../protocol';
+import { toResponseError } from './errors';
+import { handleInfill, type ServerDeps } from './infill';
+import { handleInline } from './inline';
+import { ModelOwner } from './modelOwner';
+import { Scheduler } from './scheduler';
+import { SettingsSource } from './settings';
+
+export const SERVER_VERSION = '0.1.0';
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const log = (m: string) => connection.console.log(m);
+  const owner = new ModelOwner((s: StatusParams) => void connection.sendNotification(PgmMethods.status, s), log);
+  const scheduler = new Scheduler(16);
+  let deps: ServerDeps | null = null;
+  let dynamicConfig = false;
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const caps = params.capabilities;
+    const settings = new SettingsSource(connection, !!caps.workspace?.configuration);
+    settings.push((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
+    dynamicConfig = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
+    deps = { connection, documents, owner, scheduler, settings };
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        inlineCompletionProvider: true,
+        experimental: { pgmInfill: { protocolVersion: PROTOCOL_VERSION, methods: Object.values(PgmMethods) } },
+      },
+      serverInfo: { name: 'pgm-infill', version: SERVER_VERSION },
+    };
+  });
+
+  /** Model settings are applied as an explicit job so a reload never pulls a model from under a fill. */
+  const applyModelSettings = async (force = false) => {
+    if (!deps) return;
+    const s = await deps.settings.get();
+    const run = async () => {
+      if (force) await owner.release();
+      await owner.apply(s);
+    };
+    await scheduler.submit({ kind: 'explicit', run }).catch((e) => log(`model settings: ${String(e)}`));
+  };
+
+  connection.onInitialized(() => {
+    if (dynamicConfig) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+    void applyModelSettings();
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    deps?.settings.push(change.settings);
+    deps?.settings.invalidate();
+    void applyModelSettings();
+  });
+
+  connection.onRequest(PgmMethods.infill, (params: InfillParams, token) =>
+    handleInfill(need(deps), params, token).catch((e) => { throw toResponseError(e); }));
+
+  connection.onRequest(PgmMethods.reload, async () => {
+    deps?.settings.invalidate();
+    await applyModelSettings(true);
+    return owner.status();
+  });
+
+  connection.languages.inlineCompletion.on((params, token) =>
+    handleInline(need(deps), params, token).catch((e) => { throw toResponseError(e); }));
+
+  connection.onShutdown(async () => {
+    scheduler.cancelAll();
+    await owner.release();
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+function need(deps: ServerDeps | null): ServerDeps {
+  if (!deps) throw new Error('server not initialized');
+  return deps;
+}

@@ -73,3 +73,29 @@ def load_weights_any(path: Path) -> tuple[dict, dict, dict]:
             raise first
         w = {k: (v.float() if v.is_floating_point() else v) for k, v in obj["weights"].items()}
         return w, obj["model_config"], obj["provenance"]
+
+
+def ship(ckpt: Path, out: Path) -> dict:
+    """Training checkpoint -> shipped weights (EMA, fp16, no optimizer state)."""
+    ck = load_checked(ckpt, FORMAT)
+    prov = {"step": ck["step"], "tokens": ck["tokens"], "wall_s": ck["wall_s"],
+            "train_config": ck["config"], **ck.get("extra", {})}
+    save_shipped(out, ema_state=ck["ema"], model_config=ck["config"]["model"], provenance=prov)
+    return prov
+
+
+def main(argv=None):
+    import argparse
+    import json
+    ap = argparse.ArgumentParser(description="checkpoint utilities")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("ship", help="write the fp16 EMA weights of a training checkpoint")
+    s.add_argument("--ckpt", type=Path, required=True)
+    s.add_argument("--out", type=Path, required=True)
+    a = ap.parse_args(argv)
+    prov = ship(a.ckpt, a.out)
+    print(json.dumps({k: v for k, v in prov.items() if k != "train_config"}))
+
+
+if __name__ == "__main__":
+    main()

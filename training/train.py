@@ -152,6 +152,8 @@ class Trainer:
         rec = {"time": time.time(), **rec}
         with open(self.out / "log.jsonl", "a") as f:
             f.write(json.dumps(rec) + "\n")
+        if os.environ.get("TQDM_DISABLE"):  # no progress bar (batch jobs): echo the log instead
+            print(json.dumps(rec), flush=True)
 
     def save(self):
         if self.rank == 0:
@@ -179,7 +181,7 @@ class Trainer:
                 logits = self.ddp(ids, groups)
             loss = weighted_loss(logits, ids, w) / tc.grad_accum
             loss.backward()
-            total += float(loss)
+            total += float(loss.detach())
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), tc.grad_clip)
         self.opt.step()
         self.opt.zero_grad(set_to_none=True)
@@ -192,7 +194,8 @@ class Trainer:
         tc = self.cfg.train
         self.t_start, last_ckpt = time.time(), time.time()
         self._install_signal_handlers()
-        bar = tqdm(total=tc.max_steps, initial=self.step, disable=self.rank != 0, dynamic_ncols=True)
+        bar = tqdm(total=tc.max_steps, initial=self.step, dynamic_ncols=True,
+                   disable=self.rank != 0 or bool(os.environ.get("TQDM_DISABLE")))
         loss_acc, n_acc, t_log = 0.0, 0, time.time()
         while self.step < tc.max_steps and not self.stop_requested:
             loss_acc += self.train_step()

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { PgmErrorCodes, PgmMethods, type InfillResult } from '../../server/protocol';
+import { TINY, expectReload, startClient } from './harness';
+
+function copyTiny(edit: (dir: string) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pgm-model-'));
+  for (const f of ['manifest.json', 'tokenizer.json', 'encoder.onnx', 'decoder.onnx']) copyFileSync(join(TINY, f), join(dir, f));
+  edit(dir);
+  return dir;
+}
+
+const URI = 'file:///work/a.py';
+const fill = { textDocument: { uri: URI, version: 1 }, ranges: [{ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }] };
+
+const cases: [string, () => string, RegExp][] = [
+  ['a missing model folder', () => '/nonexistent/model', /folder does not exist/],
+  ['a corrupt ONNX file', () => copyTiny((d) => writeFileSync(join(d, 'encoder.onnx'), Buffer.alloc(4096, 7))), /not a valid ONNX model/],
+  ['a wrong manifest', () => copyTiny((d) => {
+    const m = JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8'));
+    m.graphs.encoder.inputs = ['ids'];
+    writeFileSync(join(d, 'manifest.json'), JSON.stringify(m));
+  }), /graphs.encoder.inputs must be/],
+  ['graphs swapped (manifest right, files wrong)', () => copyTiny((d) => {
+    copyFileSync(join(TINY, 'decoder.onnx'), join(d, 'encoder.onnx'));
+  }), /encoder graph has inputs/],
+];
+
+describe('model failures: clear errors, server keeps serving and recovers', () => {
+  for (const [name, dir, re] of cases) {
+    it(`reports ${name}`, async () => {
+      const c = await startClient({ modelPath: dir() });
+      try {
+        const s = await c.settled();
+        assert.equal(s.state, 'error');
+        assert.match(s.message ?? '', re);
+        c.open(URI, 'x = 1\n');
+        await assert.rejects(c.conn.sendRequest(PgmMethods.infill, fill), (e) => (e as { code: number }).code === PgmErrorCodes.ModelUnavailable && re.test((e as Error).message));
+        // fixing the setting recovers without a restart
+        expectReload(c);
+        c.settings.modelPath = TINY;
+        await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+        assert.equal((await c.settled()).state, 'ready');
+        const r: InfillResult = await c.conn.sendRequest(PgmMethods.infill, fill);
+        assert.equal(r.edits.length, 1);
+      } finally {
+        await c.close();
+      }
+    });
+  }
+});

@@ -30,7 +30,8 @@ export interface InfillDeps {
 export async function infillSelections(deps: InfillDeps): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) { void vscode.window.showInformationMessage('PGM Infill: open a file and select the text to fill.'); return; }
-  await runFill(deps, editor, editor.selections.map((s) => new vscode.Range(s.start, s.end)), 'selection');
+  const n = editor.selections.length;
+  await runFill(deps, editor, editor.selections.map((s) => new vscode.Range(s.start, s.end)), n === 1 ? 'selection' : `${n} selections`);
 }
 
 export async function infillHoles(deps: InfillDeps): Promise<void> {
@@ -40,7 +41,7 @@ export async function infillHoles(deps: InfillDeps): Promise<void> {
   const doc = editor.document;
   const ranges = findHoles(doc.getText(), marker).map(([s, e]) => new vscode.Range(doc.positionAt(s), doc.positionAt(e)));
   if (ranges.length === 0) { void vscode.window.showInformationMessage(`PGM Infill: no "${marker}" holes in this document.`); return; }
-  await runFill(deps, editor, ranges, 'holes');
+  await runFill(deps, editor, ranges, `${ranges.length} hole${ranges.length === 1 ? '' : 's'}`);
 }
 
 async function runFill(deps: InfillDeps, editor: vscode.TextEditor, raw: vscode.Range[], what: string): Promise<void> {
@@ -57,7 +58,7 @@ async function runFill(deps: InfillDeps, editor: vscode.TextEditor, raw: vscode.
   };
   const requestId = params.requestId!;
   deps.live({
-    type: 'start', requestId, title: `${doc.fileName.split(/[\\/]/).pop()} · ${ranges.length} ${what}`,
+    type: 'start', requestId, title: `${doc.fileName.split(/[\\/]/).pop()} · ${what}`,
     steps: params.options?.steps ?? 0,
     ranges: ranges.map((r) => rangeContext(text, doc.offsetAt(r.start), doc.offsetAt(r.end))),
   });

@@ -65,8 +65,8 @@ export class LiveView implements vscode.Disposable {
   <span id="stepLabel">step 0/0</span>
   <label><input id="follow" type="checkbox" checked> follow live</label>
 </div>
-<div id="legend"><span class="tok" style="--c:0.25">low</span><span class="tok" style="--c:1">high confidence</span>
-  <span class="tok fresh" style="--c:0.6">committed this step</span><span class="tok unknown">·</span> not yet
+<div id="legend"><span class="tok c-low">low</span><span class="tok c-high">high confidence</span>
+  <span class="tok fresh c-mid">committed this step</span><span class="tok unknown">·</span> not yet
   <span class="tok gap">∅</span> gap filler (dropped)</div>
 <main id="ranges"></main>
 <script nonce="${nonce}" src="${js}"></script>

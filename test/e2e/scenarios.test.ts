@@ -6,7 +6,7 @@
  * Screenshots of every scenario go to test-artifacts/e2e/.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -120,7 +120,6 @@ describe('PGM Infill in a real VS Code', { timeout: 15 * 60_000 }, () => {
     await wb.screenshot('03-denoising-view');
     const label = await view.locator('#stepLabel').textContent();
     assert.match(label ?? '', /step \d+\/8/);
-    await wb.page.keyboard.press('Control+W'); // close the view again (focus is in the view group)
   });
 
   scenario('offers an inline suggestion and accepts it with Tab', '04-inline', async () => {
@@ -152,9 +151,9 @@ describe('PGM Infill in a real VS Code', { timeout: 15 * 60_000 }, () => {
   });
 
   scenario('applies a changed steps setting to the next fill', '06-steps-setting', async () => {
-    const settingsFile = join(cs.userDataDir, 'User/settings.json');
-    const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
-    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'pgmInfill.steps': 3 }, null, 2));
+    // Workspace settings: VS Code watches the folder and applies the change while running.
+    mkdirSync(join(cs.workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(cs.workspace, '.vscode/settings.json'), JSON.stringify({ 'pgmInfill.steps': 3 }, null, 2));
     await wb.waitStatus(/; 3 steps configured/, 30_000);
     const before = fileText('steps.py');
     await wb.openFile('steps.py');

@@ -12,7 +12,7 @@ import {
 } from '../server/protocol';
 
 export const SECTION = 'pgmInfill';
-export const DEFAULT_HOLE_MARKER = '<|hole|>';
+export const DEFAULT_HOLE_MARKER = '<FILL>'; // the CLI's default too (server/cli/args.ts)
 
 /** What `WorkspaceConfiguration.inspect('modelPath')` reports, reduced to what we trust. */
 export interface ModelPathInspection {

@@ -59,9 +59,11 @@ def save_shipped(path: Path, *, ema_state: dict, model_config: dict, provenance:
 
 
 def load_weights_any(path: Path) -> tuple[dict, dict, dict]:
-    """(state_dict fp32, model_config, provenance) from a training or a shipped checkpoint;
-    training checkpoints give their EMA weights."""
+    """(state_dict fp32, model_config, provenance) from a training checkpoint (its EMA
+    weights), a shipped weights file, or a released model folder (weights read from its ONNX)."""
     path = Path(path)
+    if path.is_dir():
+        return load_model_folder(path)
     try:
         obj = load_checked(path, FORMAT)
         return obj["ema"], obj["config"]["model"], {"tokens": obj["tokens"], "wall_s": obj["wall_s"],
@@ -73,6 +75,23 @@ def load_weights_any(path: Path) -> tuple[dict, dict, dict]:
             raise first
         w = {k: (v.float() if v.is_floating_point() else v) for k, v in obj["weights"].items()}
         return w, obj["model_config"], obj["provenance"]
+
+
+def load_model_folder(folder: Path) -> tuple[dict, dict, dict]:
+    import json
+    from onnx_weights import read_state_dict
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.exists():
+        raise CheckpointError(f"{folder} is not a model folder (no manifest.json)")
+    manifest = json.loads(manifest_path.read_text())
+    arch = {k: v for k, v in manifest["architecture"].items() if k != "type"}
+    files = [folder / g["file"] for g in manifest["graphs"].values()]
+    state = {k: torch.from_numpy(v) for k, v in read_state_dict(files).items()}
+    train = manifest.get("training", {})
+    prov = {"tokens": train.get("tokens", 0), "wall_s": train.get("wall_s", 0.0),
+            "step": train.get("steps", 0), "train_config": train.get("config", {})}
+    model_cfg = train.get("config", {}).get("model") or arch
+    return state, model_cfg, prov
 
 
 def ship(ckpt: Path, out: Path) -> dict:

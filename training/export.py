@@ -22,6 +22,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from checkpoint import load_weights_any  # noqa: E402
 from model import PartitionTransformer, PGMConfig  # noqa: E402
+from onnx_weights import store_fp16  # noqa: E402
 from tokenizer import SPECIAL_IDS  # noqa: E402
 
 OPSET = 17
@@ -66,7 +67,12 @@ def export_graphs(model: PartitionTransformer, out: Path) -> None:
         mem = model.encode(ids, pos, mask)
     warnings.filterwarnings("ignore", category=DeprecationWarning)  # legacy exporter on purpose:
     # it handles our explicit attention masks and dynamic axes; see docs/model-contract.md
-    common = dict(opset_version=OPSET, dynamo=False, do_constant_folding=True)
+    # No constant folding and training mode: every parameter stays its own initializer, named
+    # after the PyTorch parameter (inference mode would merge equal-valued ones), so the graphs
+    # double as the weight file (onnx_weights.read_state_dict). The model has no dropout or
+    # batch-norm at export, so training mode computes the same function.
+    common = dict(opset_version=OPSET, dynamo=False, do_constant_folding=False,
+                  training=torch.onnx.TrainingMode.TRAINING)
     torch.onnx.export(EncodeGraph(model), (ids, pos, mask), str(out / "encoder.onnx"),
                       input_names=ENC_IN, output_names=ENC_OUT,
                       dynamic_axes={k: {0: "batch", 1: "clean"} for k in ENC_IN + ENC_OUT}, **common)
@@ -75,6 +81,8 @@ def export_graphs(model: PartitionTransformer, out: Path) -> None:
                       dynamic_axes={"memory": {0: "batch", 1: "clean"}, "clean_pos": {0: "batch", 1: "clean"},
                                     "clean_mask": {0: "batch", 1: "clean"}, "query_pos": {0: "batch", 1: "query"},
                                     "logits": {0: "batch", 1: "query"}}, **common)
+    for name in ("encoder.onnx", "decoder.onnx"):
+        store_fp16(out / name)
 
 
 def reference_cases(model: PartitionTransformer) -> list[dict]:
@@ -124,7 +132,8 @@ def write_manifest(out: Path, cfg: PGMConfig, name: str, description: str, extra
 
 def export_model(model: PartitionTransformer, tokenizer: Path, out: Path, name: str,
                  description: str, extra: dict, tol: float = 1e-4) -> float:
-    model = model.eval().float()
+    # the graphs store fp16 weights: round first so the reference logits match what ships
+    model = model.eval().half().float()
     out.mkdir(parents=True, exist_ok=True)
     export_graphs(model, out)
     shutil.copyfile(tokenizer, out / "tokenizer.json")

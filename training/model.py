@@ -100,12 +100,17 @@ class Attention(nn.Module):
         return self.o(out.transpose(1, 2).reshape(b, n, self.h * self.hd))
 
 
+def dropout(p: float) -> nn.Module:
+    # Identity when unused, so graphs exported in training mode carry no Dropout nodes.
+    return nn.Dropout(p) if p > 0 else nn.Identity()
+
+
 class MLP(nn.Module):
     def __init__(self, cfg: PGMConfig):
         super().__init__()
         self.up = nn.Linear(cfg.d_model, cfg.d_ff)
         self.down = nn.Linear(cfg.d_ff, cfg.d_model)
-        self.drop = nn.Dropout(cfg.dropout)
+        self.drop = dropout(cfg.dropout)
 
     def forward(self, x):
         return self.drop(self.down(F.gelu(self.up(x))))
@@ -116,7 +121,7 @@ class EncoderBlock(nn.Module):
         super().__init__()
         self.ln1, self.ln2 = nn.LayerNorm(cfg.d_model), nn.LayerNorm(cfg.d_model)
         self.attn, self.mlp = Attention(cfg), MLP(cfg)
-        self.drop = nn.Dropout(cfg.dropout)
+        self.drop = dropout(cfg.dropout)
 
     def forward(self, x, pos, allow):
         h = self.ln1(x)
@@ -131,7 +136,7 @@ class DecoderBlock(nn.Module):
         super().__init__()
         self.ln1, self.ln2 = nn.LayerNorm(cfg.d_model), nn.LayerNorm(cfg.d_model)
         self.attn, self.mlp = Attention(cfg), MLP(cfg)
-        self.drop = nn.Dropout(cfg.dropout)
+        self.drop = dropout(cfg.dropout)
 
     def forward(self, x, q_pos, mem, mem_pos, allow):
         x = x + self.drop(self.attn(self.ln1(x), q_pos, mem, mem_pos, allow))

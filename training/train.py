@@ -28,7 +28,7 @@ from tqdm import tqdm
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from checkpoint import load_checked, load_weights_any, save_training, FORMAT  # noqa: E402
 from config import RunConfig  # noqa: E402
-from model import PartitionTransformer  # noqa: E402
+from model import PartitionTransformer, PGMConfig  # noqa: E402
 from objective import make_batch, nelbo_nats_per_token, weighted_loss  # noqa: E402
 
 
@@ -137,7 +137,7 @@ class Trainer:
     def _init_from(self, path: Path):
         """Start from shipped weights: fresh optimizer, warm-up again, provenance kept."""
         weights, model_cfg, prov = load_weights_any(path)
-        if model_cfg != self.cfg.to_dict()["model"]:
+        if PGMConfig.from_dict(model_cfg) != self.cfg.model:
             raise ValueError(f"{path} has model config {model_cfg}, run config differs")
         self.model.load_state_dict(weights)
         self.ema.load_state_dict(weights)

@@ -1,0 +1,101 @@
+/**
+ * The measured regimes: (a) generation from scratch (the paper's), (b) the editor (a full canvas
+ * of context around one hole), and (c) achieved FLOP/s of one encoder pass against the
+ * machine's measured MatMul peak.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fillHoles } from '../server/engine/fill';
+import type { LoadedModel } from '../server/model/host';
+import type { OrtSession } from '../server/model/ort';
+import { engineOf } from '../server/lsp/requests';
+import { runSampler } from '../server/sampler/loop';
+import { arGenerate, mdlmFill } from './baselines';
+import { f32, median, time } from './ort';
+
+export interface Sessions {
+  mdlm: OrtSession;
+  prefill: OrtSession;
+  step: OrtSession;
+  matmul: OrtSession;
+}
+
+export interface GenRow { steps: number; pgm: number; mdlm: number; ar: number }
+
+/** (a) tokens/s generating B canvases from <|doc|> alone, random order, at several step counts. */
+export async function generation(pgm: LoadedModel, s: Sessions, B: number, stepsList: number[]): Promise<GenRow[]> {
+  const L = pgm.manifest.architecture.canvas;
+  const V = pgm.manifest.architecture.vocabSize;
+  const n = L - 1;
+  const rows = Array.from({ length: B }, () => ({ ids: [0], pos: [0], holes: [{ start: 1, capacity: n, headBytes: new Uint8Array(0), tailBytes: new Uint8Array(0) }] }));
+  const ctx = { specials: pgm.manifest.specialIds, tokenBytes: (id: number) => pgm.tokenizer.tokenBytes(id) };
+  const [, arMs] = await time(() => arGenerate(s.prefill, s.step, Array.from({ length: B }, () => [0]), n, V));
+  const out: GenRow[] = [];
+  for (const steps of stepsList) {
+    const [, pgmMs] = await time(() => runSampler(pgm.network, rows, ctx, { steps, order: 'random', temperature: 1, topP: 1, seed: 1, singleLine: false, earlyStop: false }));
+    const canvas = Array.from({ length: B }, () => [0, ...new Array(n).fill(0)]);
+    const holes = Array.from({ length: B }, () => Array.from({ length: n }, (_, i) => i + 1));
+    const [, mdlmMs] = await time(() => mdlmFill(s.mdlm, canvas, holes, steps, V, V));
+    out.push({ steps, pgm: (B * n) / (pgmMs / 1000), mdlm: (B * n) / (mdlmMs / 1000), ar: (B * n) / (arMs / 1000) });
+  }
+  return out;
+}
+
+export interface EditorRow { hole: number; steps: number; pgm: number; pgmRandom: number; mdlm: number; ar: number }
+
+/** (b) latency (p50 of `reps`) of one fill with the canvas full of context, batch 1. */
+export async function editor(pgm: LoadedModel, s: Sessions, holes: number[], steps: number, reps: number): Promise<EditorRow[]> {
+  const text = readFileSync(join(__dirname, '../server/sampler/loop.ts'), 'utf8');
+  const at = Math.floor(text.length / 2);
+  const L = pgm.manifest.architecture.canvas;
+  const V = pgm.manifest.architecture.vocabSize;
+  const out: EditorRow[] = [];
+  for (const hole of holes) {
+    const run = (order: 'confidence' | 'random') => fillHoles(engineOf(pgm), {
+      text, holes: [{ start: at, end: at, capacity: hole }], window: 0,
+      sampler: { steps, order, temperature: 0.7, topP: 0.95, seed: 1, singleLine: false, earlyStop: false },
+    });
+    const lat = async (fn: () => Promise<unknown>) => {
+      await fn();
+      const xs: number[] = [];
+      for (let i = 0; i < reps; i++) xs.push((await time(fn))[1]);
+      return median(xs);
+    };
+    const ctxLen = L - hole;
+    const pre = Math.floor(ctxLen / 2);
+    const canvas = () => [Array.from({ length: L }, (_, i) => 3 + (i % 1000))];
+    const holePos = [Array.from({ length: hole }, (_, i) => pre + i)];
+    out.push({
+      hole, steps,
+      pgm: await lat(() => run('confidence')),
+      pgmRandom: await lat(() => run('random')),
+      mdlm: await lat(() => mdlmFill(s.mdlm, canvas(), holePos, steps, V, V)),
+      // AR sees only the prefix (no suffix) and needs one step per token
+      ar: await lat(() => arGenerate(s.prefill, s.step, [Array.from({ length: L - hole }, (_, i) => 3 + i)], hole, V)),
+    });
+  }
+  return out;
+}
+
+export interface FlopsResult { peakGflops: number; encoderGflops: number; encoderMs: number; encoderGflop: number; n: number }
+
+/** (c) one encoder pass over a full canvas of clean tokens vs a large MatMul. */
+export async function flops(pgm: LoadedModel, s: Sessions, reps: number): Promise<FlopsResult> {
+  const M = 1024;
+  const x = f32(new Float32Array(M * 1024).fill(0.01), [M, 1024]);
+  await s.matmul.run({ x });
+  const mm: number[] = [];
+  for (let i = 0; i < reps; i++) mm.push((await time(() => s.matmul.run({ x })))[1]);
+  const peakGflops = (2 * M * 1024 * 1024) / (Math.min(...mm) / 1000) / 1e9;
+  const a = pgm.manifest.architecture;
+  const n = a.canvas;
+  const clean = { batch: 1, n, ids: Int32Array.from({ length: n }, (_, i) => 3 + i), pos: Int32Array.from({ length: n }, (_, i) => i), mask: new Uint8Array(n).fill(1) };
+  await pgm.network.encode(clean);
+  const enc: number[] = [];
+  for (let i = 0; i < reps; i++) enc.push((await time(() => pgm.network.encode(clean)))[1]);
+  // per layer: q, kv, o projections (4 d^2 MACs per token), MLP (2 d dff), attention (2 n d)
+  const macs = a.nEnc * n * (4 * a.dModel * a.dModel + 2 * a.dModel * a.dFf + 2 * n * a.dModel);
+  const encoderGflop = (2 * macs) / 1e9;
+  const encoderMs = median(enc);
+  return { peakGflops, encoderGflops: encoderGflop / (encoderMs / 1000), encoderMs, encoderGflop, n };
+}

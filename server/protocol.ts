@@ -148,6 +148,8 @@ export interface StatusParams {
   providerNotes?: Record<string, string>;
   /** Latency of the last completed fill, in ms. */
   lastLatencyMs?: number;
+  /** Scheduler queue: jobs waiting now and the most that ever waited at once (since start). */
+  queue?: { pending: number; maxPending: number };
   /** Human-readable detail; always set for 'error'. */
   message?: string;
 }

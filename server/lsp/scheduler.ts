@@ -47,11 +47,17 @@ export interface RunContext {
 export class Scheduler {
   private readonly queue: Entry[] = [];
   private running: Entry | null = null;
+  private highWater = 0;
 
   constructor(private readonly maxQueued = 16) {}
 
   get pending(): number {
     return this.queue.length;
+  }
+
+  /** The longest the queue has been (jobs waiting, not counting the running one). */
+  get maxPending(): number {
+    return this.highWater;
   }
 
   get busy(): boolean {
@@ -85,6 +91,7 @@ export class Scheduler {
     } else {
       this.queue.push(entry);
     }
+    this.highWater = Math.max(this.highWater, this.queue.length);
   }
 
   private supersede(key: string): void {

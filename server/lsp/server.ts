@@ -21,8 +21,9 @@ export const SERVER_VERSION = '0.1.0';
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const log = (m: string) => connection.console.log(m);
-  const owner = new ModelOwner((s: StatusParams) => void connection.sendNotification(PgmMethods.status, s), log);
   const scheduler = new Scheduler(16);
+  const withQueue = (s: StatusParams): StatusParams => ({ ...s, queue: { pending: scheduler.pending, maxPending: scheduler.maxPending } });
+  const owner = new ModelOwner((s: StatusParams) => void connection.sendNotification(PgmMethods.status, withQueue(s)), log);
   let deps: ServerDeps | null = null;
   let dynamicConfig = false;
 
@@ -70,7 +71,7 @@ export function startServer(connection: Connection): void {
   connection.onRequest(PgmMethods.reload, async () => {
     deps?.settings.invalidate();
     await applyModelSettings(true);
-    return owner.status();
+    return withQueue(owner.status());
   });
 
   connection.languages.inlineCompletion.on((params, token) =>

@@ -118,4 +118,17 @@ describe('scheduler', () => {
     const waited = await s.submit({ kind: 'explicit', run: async (ctx) => ctx.queuedMs });
     assert.ok(waited >= 0);
   });
+
+  it('remembers the longest queue it has seen (reported in pgm/status)', async () => {
+    const s = new Scheduler();
+    const log: string[] = [];
+    const run = gate(log, 'r');
+    const pr = s.submit({ kind: 'explicit', run: run.run });
+    await tick();
+    const queued = ['a', 'b', 'c'].map((k) => s.submit({ kind: 'inline', key: k, run: async () => k }));
+    assert.deepEqual([s.pending, s.maxPending], [3, 3]);
+    run.release();
+    await Promise.all([pr, ...queued]);
+    assert.deepEqual([s.pending, s.maxPending], [0, 3]);
+  });
 });

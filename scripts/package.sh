@@ -50,7 +50,8 @@ sed -e "s#^!models/\*/#!$MODEL_REL/#" \
     -e "s#^!node_modules/onnxruntime-node/bin/napi-v\*/\*/\*/\*#!$ORT_BIN/*#" .vscodeignore > "$IGNORE"
 grep -q "^!$MODEL_REL/manifest.json" "$IGNORE" || { echo "model must be a folder under models/ (got $MODEL)" >&2; exit 1; }
 
-VSCE_FLAGS=(--target "$TARGET" --out "$OUT" --ignoreFile "$IGNORE" --allow-missing-repository)
+# No public repository yet: keep README links relative (the screenshot ships in media/).
+VSCE_FLAGS=(--target "$TARGET" --out "$OUT" --ignoreFile "$IGNORE" --allow-missing-repository --no-rewrite-relative-links)
 [ -f LICENSE ] || VSCE_FLAGS+=(--skip-license)
 node_modules/.bin/vsce package "${VSCE_FLAGS[@]}"
 

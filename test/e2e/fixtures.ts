@@ -32,6 +32,12 @@ export const FILES: Record<string, string> = {
     'print(total)',
     '',
   ].join('\n'),
+  'holes.py': [
+    'def mean(xs):',
+    '    total = <FILL>',
+    '    return total / <FILL>',
+    '',
+  ].join('\n'),
   'restart.py': [
     'class Point:',
     '    def __init__(self, x, y):',

@@ -111,18 +111,33 @@ describe('PGM Infill in a real VS Code', { timeout: 15 * 60_000 }, () => {
     assert.match(status, /2 ranges/);
   });
 
-  scenario('shows the fill in the denoising view', '03-denoising-view', async () => {
+  scenario('fills the placeholder holes of a document', '03-holes', async () => {
+    const before = fileText('holes.py');
+    await wb.openFile('holes.py');
+    await wb.runCommand('PGM: Infill Placeholder Holes');
+    await wb.saveAfterEdit();
+    const status = await wb.waitStatus(/2 ranges/);
+    await wb.screenshot('03-holes');
+    const afterText = fileText('holes.py');
+    assert.ok(!afterText.includes('<FILL>'), 'a marker is left');
+    const [head, mid, tail] = before.split('<FILL>');
+    assert.ok(afterText.startsWith(head) && afterText.endsWith(tail), 'text around the holes changed');
+    assert.ok(afterText.slice(head.length, afterText.length - tail.length).includes(mid), 'text between the holes changed');
+    assert.match(status, /last fill \d+ ms/);
+  });
+
+  scenario('shows the fill in the denoising view', '04-denoising-view', async () => {
     await wb.runCommand('PGM: Show Denoising View');
     const view = wb.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-    // The view replays the latest fill (the two selections above) as soon as it is ready.
-    await view.locator('#title', { hasText: 'multi.py' }).waitFor({ timeout: 30_000 });
+    // The view replays the latest fill (the holes above) as soon as it is ready.
+    await view.locator('#title', { hasText: 'holes.py' }).waitFor({ timeout: 30_000 });
     await view.locator('.tok').first().waitFor();
-    await wb.screenshot('03-denoising-view');
+    await wb.screenshot('04-denoising-view');
     const label = await view.locator('#stepLabel').textContent();
     assert.match(label ?? '', /step \d+\/8/);
   });
 
-  scenario('offers an inline suggestion and accepts it with Tab', '04-inline', async () => {
+  scenario('offers an inline suggestion and accepts it with Tab', '05-inline', async () => {
     await wb.openFile('inline.py');
     await wb.gotoLine(2, 15); // end of "    message = "
     const ghost = wb.page.locator('.monaco-editor.focused .ghost-text-decoration, .monaco-editor.focused .ghost-text');
@@ -136,12 +151,12 @@ describe('PGM Infill in a real VS Code', { timeout: 15 * 60_000 }, () => {
       } catch { /* the model may have nothing to say here; type on */ }
     }
     assert.ok(shown.trim(), 'no inline suggestion appeared');
-    await wb.screenshot('04-inline-suggestion');
+    await wb.screenshot('05-inline-suggestion');
     const typedLine = (await wb.page.locator('.monaco-editor.focused .view-line').nth(1).textContent() ?? '').replace(/\u00a0/g, ' ');
     await wb.page.keyboard.press('Tab');
     await ghost.first().waitFor({ state: 'detached' });
     await wb.saveAfterEdit();
-    await wb.screenshot('05-inline-accepted');
+    await wb.screenshot('06-inline-accepted');
     const lines = fileText('inline.py').split('\n');
     const original = FILES['inline.py'].split('\n');
     assert.equal(lines[0], original[0]);
@@ -150,7 +165,7 @@ describe('PGM Infill in a real VS Code', { timeout: 15 * 60_000 }, () => {
     assert.deepEqual(lines.slice(-2), original.slice(-2));
   });
 
-  scenario('applies a changed steps setting to the next fill', '06-steps-setting', async () => {
+  scenario('applies a changed steps setting to the next fill', '07-steps-setting', async () => {
     // Workspace settings: VS Code watches the folder and applies the change while running.
     mkdirSync(join(cs.workspace, '.vscode'), { recursive: true });
     writeFileSync(join(cs.workspace, '.vscode/settings.json'), JSON.stringify({ 'pgmInfill.steps': 3 }, null, 2));
@@ -160,14 +175,14 @@ describe('PGM Infill in a real VS Code', { timeout: 15 * 60_000 }, () => {
     await selectToLineEnd(2, 9); // "sum(values)"
     await fillAndSave();
     const status = await wb.waitStatus(/\(3 scheduled\)/);
-    await wb.screenshot('06-steps-setting');
+    await wb.screenshot('07-steps-setting');
     assert.match(status, /3 steps configured/);
     const afterText = fileText('steps.py');
     assert.ok(afterText.startsWith(before.slice(0, offsetOf(before, 2, 9))));
     assert.ok(afterText.endsWith(before.slice(offsetOf(before, 3, 1) - 1)));
   });
 
-  scenario('brings the server back after it is killed, and the next fill works', '07-restart', async () => {
+  scenario('brings the server back after it is killed, and the next fill works', '08-restart', async () => {
     const [pid] = serverPids();
     assert.ok(pid, 'server process not found');
     process.kill(pid, 'SIGKILL');
@@ -180,7 +195,7 @@ describe('PGM Infill in a real VS Code', { timeout: 15 * 60_000 }, () => {
     await wb.openFile('restart.py');
     await selectToLineEnd(3, 18); // "x" in "        self.x = x"
     await fillAndSave();
-    await wb.screenshot('07-after-restart');
+    await wb.screenshot('08-after-restart');
     const afterText = fileText('restart.py');
     assert.ok(afterText.startsWith(before.slice(0, offsetOf(before, 3, 18))));
     assert.ok(afterText.endsWith(before.slice(offsetOf(before, 4, 1) - 1)));

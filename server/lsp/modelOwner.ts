@@ -23,6 +23,8 @@ export class ModelOwner {
   private state: ModelState = { kind: 'stopped' };
   private key = '';
   private lastLatencyMs: number | undefined;
+  /** The last fill failure, until a fill succeeds or the model reloads. */
+  private lastFailure: string | undefined;
 
   constructor(private readonly notify: (s: StatusParams) => void, private readonly log: (m: string) => void) {}
 
@@ -37,6 +39,7 @@ export class ModelOwner {
     if (key === this.key && this.state.kind !== 'stopped') return this.state.kind === 'loading' ? this.state.done : undefined;
     this.key = key;
     await this.release();
+    this.lastFailure = undefined;
     const done = this.load(dir, settings);
     this.state = { kind: 'loading', dir, done };
     this.publish();
@@ -69,6 +72,15 @@ export class ModelOwner {
 
   recordLatency(ms: number): void {
     this.lastLatencyMs = Math.round(ms);
+    this.lastFailure = undefined;
+    this.publish();
+  }
+
+  /** A fill failed inside the model: logged and shown in the status once per distinct cause. */
+  recordFailure(message: string): void {
+    if (message === this.lastFailure) return;
+    this.lastFailure = message;
+    this.log(message);
     this.publish();
   }
 
@@ -84,7 +96,10 @@ export class ModelOwner {
     const s = this.state;
     switch (s.kind) {
       case 'ready':
-        return { state: 'ready', model: s.model.manifest.name, modelPath: s.dir, device: s.model.device, providerNotes: s.model.providerNotes, lastLatencyMs: this.lastLatencyMs };
+        return {
+          state: 'ready', model: s.model.manifest.name, modelPath: s.dir, device: s.model.device, providerNotes: s.model.providerNotes,
+          lastLatencyMs: this.lastLatencyMs, ...(this.lastFailure ? { message: this.lastFailure } : {}),
+        };
       case 'error':
         return { state: 'error', modelPath: s.dir, message: s.message };
       case 'loading':

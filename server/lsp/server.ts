@@ -8,7 +8,7 @@ import {
   type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { PROTOCOL_VERSION, PgmMethods, type InfillParams, type StatusParams } from '../protocol';
+import { PROTOCOL_VERSION, PgmErrorCodes, PgmMethods, type InfillParams, type StatusParams } from '../protocol';
 import { toResponseError } from './errors';
 import { handleInfill, type ServerDeps } from './infill';
 import { handleInline } from './inline';
@@ -65,8 +65,15 @@ export function startServer(connection: Connection): void {
     void applyModelSettings();
   });
 
+  /** A fill that failed inside the model is reported once (log + status), not only to the caller. */
+  const answerError = (e: unknown): never => {
+    const err = toResponseError(e);
+    if (err.code === PgmErrorCodes.InferenceFailed) owner.recordFailure(err.message);
+    throw err;
+  };
+
   connection.onRequest(PgmMethods.infill, (params: InfillParams, token) =>
-    handleInfill(need(deps), params, token).catch((e) => { throw toResponseError(e); }));
+    handleInfill(need(deps), params, token).catch(answerError));
 
   connection.onRequest(PgmMethods.reload, async () => {
     deps?.settings.invalidate();
@@ -75,7 +82,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.languages.inlineCompletion.on((params, token) =>
-    handleInline(need(deps), params, token).catch((e) => { throw toResponseError(e); }));
+    handleInline(need(deps), params, token).catch(answerError));
 
   connection.onShutdown(async () => {
     scheduler.cancelAll();

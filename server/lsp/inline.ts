@@ -18,12 +18,14 @@ export async function handleInline(deps: ServerDeps, params: InlineCompletionPar
   const t0 = performance.now();
   const uri = params?.textDocument?.uri;
   const doc = openDocument(deps, uri);
-  const settings = await deps.settings.get(uri);
-  if (!settings.inline.enabled) return EMPTY;
+  // The request names no version: it is about the document as it is now. Capture it before any
+  // await, since the document object is updated in place by later changes.
   const version = doc.version;
   const text = doc.getText();
   checkText(text);
   const [at] = rangesToOffsets(doc, [{ start: params.position, end: params.position }]);
+  const settings = await deps.settings.get(uri);
+  if (!settings.inline.enabled) return EMPTY;
   const opts = resolveOptions(settings, undefined, true);
   let fill: string;
   try {

@@ -93,6 +93,35 @@ describe('faults: the document changes while a fill runs', () => {
     }
   });
 
+  it('an inline request is answered for the document as it was when asked, even if it changes meanwhile', async () => {
+    // Found by the fuzzer: the handler read the version after awaiting the settings pull, so a
+    // change that arrived during the pull made it fill the newer text at the old cursor.
+    const s = await Server.start();
+    try {
+      await s.settled();
+      const uri = 'file:///faults/inline-race.py';
+      await s.open(uri, TEXT);
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let asked!: () => void;
+      const pulled = new Promise<void>((r) => (asked = r));
+      s.conn.onRequest('workspace/configuration', async (p: { items: unknown[] }) => {
+        asked();
+        await held;
+        return p.items.map(() => s.settings);
+      });
+      const answer = s.conn.sendRequest<{ items: unknown[] }>('textDocument/inlineCompletion',
+        { textDocument: { uri }, position: { line: 1, character: 11 }, context: { triggerKind: 2 } });
+      await pulled; // the server is waiting for settings: change the document now
+      await s.change(uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 16 } }, text: '' }]);
+      await s.conn.sendRequest(PgmMethods.infill, { textDocument: { uri, version: 2 }, ranges: [] }).catch(() => undefined); // the change is read
+      release();
+      assert.deepEqual((await answer).items, [], 'no suggestion for a document that changed under the request');
+    } finally {
+      await s.close();
+    }
+  });
+
   it('a cancelled running fill answers RequestCancelled and the next fill runs', async () => {
     const s = await Server.start({ settings: { steps: 64, capacity: 64 } });
     try {

@@ -131,12 +131,17 @@ async function applyResult(
   if (outcome === 'failed') void vscode.window.showErrorMessage('PGM Infill: the editor refused the edit; nothing was applied.');
 }
 
+/** JSON-RPC codes for a connection that died under a pending request (server crashed or stopped). */
+const CONNECTION_LOST = new Set([-32099, -32098, -32097, -32096]);
+
 function reportFailure(deps: InfillDeps, err: unknown): void {
   const code = (err as { code?: unknown })?.code;
   const text = errorText(err);
   deps.log.error(`fill failed: ${text}${typeof code === 'number' ? ` (code ${code})` : ''}`);
   if (code === PgmErrorCodes.StaleVersion) {
     void vscode.window.showWarningMessage('PGM Infill: the document changed during the fill; nothing was applied.');
+  } else if (typeof code === 'number' && CONNECTION_LOST.has(code)) {
+    void vscode.window.showWarningMessage('PGM Infill: the server stopped during the fill; nothing was changed. It restarts by itself: try again.');
   } else {
     void vscode.window.showErrorMessage(`PGM Infill: ${text}`, 'Show Log').then((pick) => {
       if (pick) deps.log.show(true);

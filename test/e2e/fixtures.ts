@@ -38,6 +38,13 @@ export const FILES: Record<string, string> = {
     '    return total / <FILL>',
     '',
   ].join('\n'),
+  'midfill.py': [
+    'def fib(n):',
+    '    if n < 2:',
+    '        return n',
+    '    return fib(n - 1) + fib(n - 2)',
+    '',
+  ].join('\n'),
   'restart.py': [
     'class Point:',
     '    def __init__(self, x, y):',

@@ -42,6 +42,17 @@ function serverPids(): number[] {
   return pids;
 }
 
+/** Waits until a server process other than `old` runs (the extension restarted it). */
+async function waitNewServer(old: number, timeoutMs = 60_000): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const fresh = serverPids().filter((p) => p !== old);
+    if (fresh.length > 0) return fresh[0];
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no new server process within ${timeoutMs} ms`);
+}
+
 async function selectToLineEnd(line: number, column: number): Promise<void> {
   await wb.gotoLine(line, column);
   await wb.page.keyboard.press('Shift+End');
@@ -186,11 +197,9 @@ describe('PGM Infill in a real VS Code', { timeout: 15 * 60_000 }, () => {
     const [pid] = serverPids();
     assert.ok(pid, 'server process not found');
     process.kill(pid, 'SIGKILL');
-    await wb.waitStatus(/^PGM Infill: (starting|loading)/, 30_000);
+    const fresh = await waitNewServer(pid);
     await wb.waitStatus(READY, 120_000);
-    const pids = serverPids();
-    assert.equal(pids.length, 1);
-    assert.notEqual(pids[0], pid);
+    assert.deepEqual(serverPids(), [fresh], 'exactly one server runs again');
     const before = fileText('restart.py');
     await wb.openFile('restart.py');
     await selectToLineEnd(3, 18); // "x" in "        self.x = x"
@@ -199,5 +208,29 @@ describe('PGM Infill in a real VS Code', { timeout: 15 * 60_000 }, () => {
     const afterText = fileText('restart.py');
     assert.ok(afterText.startsWith(before.slice(0, offsetOf(before, 3, 18))));
     assert.ok(afterText.endsWith(before.slice(offsetOf(before, 4, 1) - 1)));
+  });
+
+  scenario('survives a server killed in the middle of a fill: document untouched, next fill works', '09-kill-mid-fill', async () => {
+    const before = fileText('midfill.py');
+    await wb.openFile('midfill.py');
+    await selectToLineEnd(4, 12); // "fib(n - 1) + fib(n - 2)"
+    // Freeze the server first, so the fill is certainly in flight (not finished) when it dies.
+    const [pid] = serverPids();
+    process.kill(pid, 'SIGSTOP');
+    await wb.runCommand('PGM: Infill Selection');
+    await wb.waitStatus(/filling…/, 30_000);
+    process.kill(pid, 'SIGKILL');
+    await waitNewServer(pid);
+    await wb.waitStatus(READY, 120_000);
+    await wb.waitStatus(/^(?!.*filling…)/, 30_000);
+    await wb.screenshot('09-kill-mid-fill');
+    assert.equal(await wb.page.locator('.tab.active.dirty').count(), 0, 'the document was edited by a killed fill');
+    assert.equal(fileText('midfill.py'), before);
+    // The next fill works.
+    await selectToLineEnd(4, 12);
+    await fillAndSave();
+    const afterText = fileText('midfill.py');
+    assert.ok(afterText.startsWith(before.slice(0, offsetOf(before, 4, 12))));
+    assert.ok(afterText.endsWith(before.slice(offsetOf(before, 5, 1) - 1)));
   });
 });

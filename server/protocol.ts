@@ -178,6 +178,8 @@ export const PgmErrorCodes = {
   InvalidParams: 1008,
   /** The model failed while running. */
   InferenceFailed: 1009,
+  /** The document is larger than the server fills (MAX_DOCUMENT_CHARS in server/lsp/validate.ts). */
+  DocumentTooLarge: 1010,
 } as const;
 export type PgmErrorCode = (typeof PgmErrorCodes)[keyof typeof PgmErrorCodes];
 

@@ -9,8 +9,14 @@ import { PgmErrorCodes } from '../protocol';
 import { PgmError } from './errors';
 
 export const MAX_RANGES = 64;
+/**
+ * Largest document (UTF-16 code units) a fill works on. The window keeps the model's work small
+ * for any size; this bounds the rest (scans, slices) so one document cannot make a request
+ * allocate without bound. VS Code itself does not sync files over 50 MB to extensions.
+ */
+export const MAX_DOCUMENT_CHARS = 16 * 1024 * 1024;
 
-function fail(code: (typeof PgmErrorCodes)['InvalidRange' | 'BinaryContent' | 'StaleVersion' | 'InvalidParams'], msg: string): never {
+function fail(code: (typeof PgmErrorCodes)['InvalidRange' | 'BinaryContent' | 'StaleVersion' | 'InvalidParams' | 'DocumentTooLarge'], msg: string): never {
   throw new PgmError(code, msg);
 }
 
@@ -24,11 +30,17 @@ function offsetOf(doc: TextDocument, p: Position, what: string): number {
   if (p.line < 0 || p.character < 0 || p.line >= doc.lineCount) {
     fail(PgmErrorCodes.InvalidRange, `${what} ${p.line}:${p.character} is outside the document (${doc.lineCount} lines)`);
   }
+  const text = doc.getText();
   const lineStart = doc.offsetAt({ line: p.line, character: 0 });
-  const nextLine = p.line + 1 < doc.lineCount ? doc.offsetAt({ line: p.line + 1, character: 0 }) : doc.getText().length;
-  const lineText = doc.getText().slice(lineStart, nextLine).replace(/\r?\n$/, '');
-  if (p.character > lineText.length) {
-    fail(PgmErrorCodes.InvalidRange, `${what} ${p.line}:${p.character} is past the end of line ${p.line} (${lineText.length} characters)`);
+  let lineEnd = p.line + 1 < doc.lineCount ? doc.offsetAt({ line: p.line + 1, character: 0 }) : text.length;
+  // The line without its final \n or \r\n, measured without copying it (lines can be megabytes).
+  if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 10) {
+    lineEnd--;
+    if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+  }
+  const lineLength = lineEnd - lineStart;
+  if (p.character > lineLength) {
+    fail(PgmErrorCodes.InvalidRange, `${what} ${p.line}:${p.character} is past the end of line ${p.line} (${lineLength} characters)`);
   }
   return lineStart + p.character;
 }
@@ -65,6 +77,9 @@ export function rangesToOffsets(doc: TextDocument, ranges: unknown): { start: nu
  * UTF-8 decodes to). Such content would only give the model noise.
  */
 export function checkText(text: string): void {
+  if (text.length > MAX_DOCUMENT_CHARS) {
+    fail(PgmErrorCodes.DocumentTooLarge, `the document has ${text.length} characters; fills work on documents up to ${MAX_DOCUMENT_CHARS} (${MAX_DOCUMENT_CHARS / 1024 / 1024} Mi)`);
+  }
   if (text.includes('\u0000')) fail(PgmErrorCodes.BinaryContent, 'the document looks binary (it contains NUL characters); refusing to fill it');
   let bad = 0;
   for (let i = text.indexOf('\ufffd'); i >= 0; i = text.indexOf('\ufffd', i + 1)) bad++;

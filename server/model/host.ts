@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { ExecutionProviderSetting } from '../protocol';
 import { DECODER_INPUTS, DECODER_OUTPUTS, ENCODER_INPUTS, ENCODER_OUTPUTS, ManifestError, readManifest, type Manifest } from './manifest';
 import { OnnxNetwork } from './network';
-import { ort, supportedBackends, type OrtSession } from './ort';
+import { missingProviderLibrary, ort, supportedBackends, type OrtSession } from './ort';
 import { planProviders, shortReason, type ProviderName } from './providers';
 import { byteTokenizer, loadBpeTokenizer, type ModelTokenizer } from './tokenizer';
 
@@ -39,6 +39,11 @@ export async function loadModel(dir: string, opts: LoadOptions): Promise<LoadedM
   const plan = planProviders(opts.executionProvider, process.platform, supportedBackends());
   const notes = { ...plan.notes };
   for (const ep of plan.order) {
+    const missing = missingProviderLibrary(ep);
+    if (missing) {
+      notes[ep] = missing;
+      continue;
+    }
     try {
       const { encoder, decoder, network } = await openOn(ep, manifest, opts.threads);
       if (ep === 'cpu' && opts.executionProvider !== 'cpu' && opts.executionProvider !== 'auto') {

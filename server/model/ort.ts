@@ -3,6 +3,8 @@
  * (ORT_DISABLE_TELEMETRY) before the native module initialises, and so that tools which never
  * run a model (unit tests, --help) do not pay for loading it.
  */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type * as OrtModule from 'onnxruntime-node';
 
 export type Ort = typeof OrtModule;
@@ -16,7 +18,8 @@ export function ort(): Ort {
     process.env.ORT_DISABLE_TELEMETRY = '1';
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded = require('onnxruntime-node') as Ort;
-    loaded.env.logLevel = 'error';
+    // provider start-up failures are reported by us, in one line each; ORT's own logs are noise
+    loaded.env.logLevel = 'fatal';
   }
   return loaded;
 }
@@ -28,4 +31,30 @@ export function supportedBackends(): string[] {
   } catch {
     return ['cpu'];
   }
+}
+
+/**
+ * CUDA ships as a separate provider library that the default (CPU) install of onnxruntime-node
+ * leaves out; checking for it avoids a noisy failed start and gives a useful reason.
+ * Returns null when the answer is unknown (other providers, unusual layouts).
+ */
+export function missingProviderLibrary(ep: string): string | null {
+  if (ep === 'webgpu') return missingVulkan();
+  if (ep !== 'cuda') return null;
+  try {
+    const base = join(dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+    const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+    if (!existsSync(base) || existsSync(join(base, lib))) return null;
+    return `${lib} is not installed (reinstall onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12)`;
+  } catch {
+    return null;
+  }
+}
+
+/** WebGPU on Linux runs on Dawn over Vulkan; without a Vulkan loader it cannot start. */
+function missingVulkan(): string | null {
+  if (process.platform !== 'linux') return null;
+  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean),
+    `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`, '/usr/lib64', '/usr/lib', '/usr/local/lib'];
+  return dirs.some((d) => existsSync(join(d, 'libvulkan.so.1'))) ? null : 'no Vulkan loader (libvulkan.so.1) on this machine';
 }

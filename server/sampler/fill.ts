@@ -7,6 +7,14 @@ import type { HoleLayout, PositionState } from './types';
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
+/**
+ * Byte-level tokens can form invalid UTF-8 (a multi-byte character split across tokens the model
+ * did not complete). Such bytes are dropped rather than written into the user's file as U+FFFD.
+ */
+export function decodeFill(bytes: Uint8Array): string {
+  return utf8.decode(bytes).replace(/\uFFFD/g, '');
+}
+
 /** Bytes of the committed real tokens in position order (fillers and unknowns skipped). */
 export function fillBytes(positions: PositionState[], gap: number, tokenBytes: TokenBytes): Uint8Array {
   const parts = positions.filter((p) => p.id !== -1 && p.id !== gap).map((p) => tokenBytes(p.id));
@@ -31,12 +39,10 @@ export function holeText(
   let bytes = fillBytes(positions, gap, tokenBytes);
   const tokens = positions.filter((p) => p.id !== -1 && p.id !== gap).length;
   if (layout.headBytes.length && startsWith(bytes, layout.headBytes)) bytes = bytes.subarray(layout.headBytes.length);
-  let text: string;
   if (singleLine) {
     const nl = bytes.indexOf(0x0a);
-    if (nl >= 0) return { text: utf8.decode(bytes.subarray(0, nl)).replace(/\r$/, ''), tokens };
+    if (nl >= 0) return { text: decodeFill(bytes.subarray(0, nl)).replace(/\r$/, ''), tokens };
   }
   if (layout.tailBytes.length && endsWith(bytes, layout.tailBytes)) bytes = bytes.subarray(0, bytes.length - layout.tailBytes.length);
-  text = utf8.decode(bytes);
-  return { text, tokens };
+  return { text: decodeFill(bytes), tokens };
 }

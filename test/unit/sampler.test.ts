@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AbortError, runSampler } from '../../server/sampler/loop';
-import { holeText } from '../../server/sampler/fill';
+import { decodeFill, holeText } from '../../server/sampler/fill';
 import type { RowLayout, SamplerOptions } from '../../server/sampler/types';
 import { FakeNetwork, FakeTokenizer, SPECIALS } from './fakes';
 
@@ -153,5 +153,14 @@ describe('sampler', () => {
     const ids = res.rows[0][0].positions.map((p) => p.id);
     assert.ok(tok.vocab[ids[1]].endsWith('ar'));
     assert.equal(fillOf(res, r), 'x' + tok.vocab[ids[1]].slice(0, -2));
+  });
+});
+
+describe('fill text', () => {
+  it('drops invalid UTF-8 left by split multi-byte characters instead of writing U+FFFD', () => {
+    const e = new TextEncoder().encode('é日');
+    assert.equal(decodeFill(e), 'é日');
+    assert.equal(decodeFill(e.subarray(0, 3)), 'é');
+    assert.equal(decodeFill(Uint8Array.of(0x61, 0xff, 0x62)), 'ab');
   });
 });

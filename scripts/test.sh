@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's whole test suite: `npm test` runs this.
-# Layers: type gate -> Python (training) -> TypeScript units -> server integration -> end to end.
+# Layers: type gate -> Python (training) -> TypeScript units -> server integration -> reliability -> end to end.
 # Set PGM_SKIP_E2E=1 to skip the real-VS-Code layer (it needs scripts/setup-e2e.sh first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,11 @@ npm run --silent test:unit
 
 step "server: integration tests"
 npm run --silent test:server
+
+# CI setting: 1,000 load requests, 1,000 fuzz cases; LOAD_* / FUZZ_* env vars give the longer
+# settings of docs/reliability.md.
+step "reliability: load, faults, fuzz, security"
+npm run --silent test:reliability
 
 if [ "${PGM_SKIP_E2E:-0}" != "1" ]; then
   step "end to end: real VS Code (code-server + Chromium)"

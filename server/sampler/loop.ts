@@ -8,7 +8,7 @@ import { packClean, packQueries, type CleanRow } from './batch';
 import { constrainedIds, endsWith, type TokenBytes } from './constraints';
 import { allIdsExcept, drawToken, type Draw } from './distribution';
 import { createRng, type Rng } from './prng';
-import { effectiveSteps, fixedOrder, stepSizes } from './schedule';
+import { effectiveSteps, fixedOrder } from './schedule';
 import { initialStates, isOpen, settleHole, slotsOfRow, type Slot } from './state';
 import { fillBytes } from './fill';
 import type { HoleState, Network, RowLayout, SamplerOptions, SamplerResult, SpecialIds } from './types';
@@ -51,6 +51,12 @@ class SamplerRun<M> {
   private readonly states: HoleState[][];
   private readonly defaults: number[];
   private readonly headIds = new Map<string, number[]>();
+  /**
+   * Committed slots per row in commit order. The clean set is packed in this order (as the
+   * reference sampler does): positions, not packing, define the model's input, but packing
+   * order changes float summation order, and matching it keeps parity tests bit-exact.
+   */
+  private readonly committed: Slot[][];
   private rounds = 0;
 
   constructor(
@@ -60,17 +66,17 @@ class SamplerRun<M> {
     this.rng = createRng(opts.seed);
     this.slots = rows.map(slotsOfRow);
     this.states = initialStates(rows);
+    this.committed = rows.map(() => []);
     const { pad, doc } = ctx.specials;
     this.defaults = allIdsExcept(net.vocabSize, [pad, doc]);
   }
 
   async run(): Promise<SamplerResult> {
     const total = effectiveSteps(this.opts.steps, Math.max(0, ...this.slots.map((s) => s.length)));
-    const sizes = this.slots.map((s) => stepSizes(s.length, total));
     const orders = this.slots.map((s) => fixedOrder(s.length, this.opts.order, this.rng));
     for (let step = 1; step <= total; step++) {
       throwIfAborted(this.opts.signal);
-      const plans = this.rows.map((_, r) => this.plan(r, sizes[r][step - 1], step === total, orders[r]));
+      const plans = this.rows.map((_, r) => this.plan(r, total - step + 1, orders[r]));
       const queries = plans.filter((p): p is RowQuery & { commit: number } => p !== null);
       if (queries.length === 0) break;
       const draws = await this.round(queries);
@@ -84,10 +90,14 @@ class SamplerRun<M> {
     return { rows: this.states, steps: this.rounds };
   }
 
-  /** Slots to query in row r this step and how many of them to commit; null = row idle. */
-  private plan(r: number, size: number, last: boolean, order: number[]): (RowQuery & { commit: number }) | null {
+  /**
+   * Slots to query in row r this step and how many of them to commit; null = row idle.
+   * k = ceil(open / steps left), as in the reference sampler (training/sample.py): the last
+   * step commits whatever is open, and positions freed by early stop shrink later steps.
+   */
+  private plan(r: number, stepsLeft: number, order: number[]): (RowQuery & { commit: number }) | null {
     const open = order.map((i) => this.slots[r][i]).filter((s) => isOpen(this.states, r, s));
-    const k = last ? open.length : Math.min(size, open.length);
+    const k = Math.ceil(open.length / stepsLeft);
     if (k === 0) return null;
     // confidence: query every open slot, keep the k most confident; fixed orders: the next k.
     const slots = this.opts.order === 'confidence' ? open : open.slice(0, k);
@@ -129,12 +139,10 @@ class SamplerRun<M> {
   private cleanRow(r: number, exclude?: Set<number>): CleanRow {
     const ids = [...this.rows[r].ids];
     const pos = [...this.rows[r].pos];
-    for (const s of this.slots[r]) {
-      const p = this.states[r][s.hole].positions[s.index];
-      if (p.id !== -1 && !exclude?.has(s.pos)) {
-        ids.push(p.id);
-        pos.push(s.pos);
-      }
+    for (const s of this.committed[r]) {
+      if (exclude?.has(s.pos)) continue;
+      ids.push(this.states[r][s.hole].positions[s.index].id);
+      pos.push(s.pos);
     }
     return { ids, pos };
   }
@@ -145,7 +153,9 @@ class SamplerRun<M> {
     if (this.opts.order === 'confidence') idx.sort((a, b) => draws[b].prob - draws[a].prob || q.slots[a].pos - q.slots[b].pos);
     for (const i of idx.slice(0, k)) {
       const s = q.slots[i];
+      const known = this.states[q.row][s.hole].positions[s.index].id !== -1;
       this.states[q.row][s.hole].positions[s.index] = { id: draws[i].id, step, prob: draws[i].prob };
+      if (!known) this.committed[q.row].push(s);
     }
   }
 
@@ -156,6 +166,13 @@ class SamplerRun<M> {
         settleHole(this.states[r][i], h, gap, this.ctx.tokenBytes, this.opts.singleLine, this.opts.earlyStop, step),
       ),
     );
+    // early stop commits trailing fillers directly; list them so the clean set includes them
+    this.rows.forEach((_, r) => {
+      const listed = new Set(this.committed[r].map((s) => s.pos));
+      for (const s of this.slots[r]) {
+        if (!listed.has(s.pos) && this.states[r][s.hole].positions[s.index].id !== -1) this.committed[r].push(s);
+      }
+    });
   }
 
   /**

@@ -9,6 +9,7 @@ Writes, for the model config of the shipped model (same width, same total depth)
              queried positions, which is the strongest fair version of the baseline)
   ar/        a causal decoder-only transformer of the same width and total depth with a KV cache:
              prefill.onnx (ids -> last logits + cache) and step.onnx (one token + cache -> logits + cache)
+  pgm/encoder_cache.onnx, pgm/encoder_extend.onnx  the context-cache graphs (bench/cache_graphs.py)
   matmul.onnx  one fp32 [M, 1024] x [1024, 1024] MatMul, to measure this machine's matmul peak
   graphs.json  the configs and parameter counts
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import warnings
 from pathlib import Path
@@ -26,7 +28,9 @@ import torch.nn.functional as F
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "training"))
-from export import export_graphs  # noqa: E402
+sys.path.insert(0, str(ROOT / "bench"))
+from export import export_graphs, write_manifest  # noqa: E402
+from cache_graphs import export as export_cache_graphs  # noqa: E402
 from model import EncoderBlock, PartitionTransformer, PGMConfig  # noqa: E402
 
 OPSET = 17
@@ -161,6 +165,12 @@ def main():
         (a.out / sub).mkdir(parents=True, exist_ok=True)
     pgm = PartitionTransformer(cfg).eval()
     export_graphs(pgm, a.out / "pgm")
+    export_cache_graphs(pgm, a.out / "pgm")  # the approximate context cache (bench/cache_graphs.py)
+    # a loadable model folder: the server and the CLI can run the benchmark model as is
+    shutil.copyfile(ROOT / "models" / "tiny" / "tokenizer.json", a.out / "pgm" / "tokenizer.json")
+    write_manifest(a.out / "pgm", cfg, "bench-random", "Random weights at the shipped config, for benchmarks only.",
+                   {"parameters": pgm.num_params(),
+                    "cache_graphs": {"cache": "encoder_cache.onnx", "extend": "encoder_extend.onnx"}})
     info = {"config": cfg.__dict__, "pgm_params": pgm.num_params(),
             "mdlm_params": export_mdlm(cfg, a.out / "mdlm"), "ar_params": export_ar(cfg, a.out / "ar")}
     torch.onnx.export(MatMul(), (torch.randn(64, 1024),), str(a.out / "matmul.onnx"), opset_version=OPSET,

@@ -5,10 +5,10 @@
  *   BENCH_QUICK=1 for a short smoke run; BENCH_FILLS=N for the memory run (default 1000).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { loadModel } from '../server/model/host';
+import { loadModel, type LoadedModel } from '../server/model/host';
 import { editor, flops, generation, type Sessions } from './regimes';
 import { render, type Results } from './report';
 import { session } from './ort';
@@ -24,13 +24,6 @@ function ensureGraphs(): Record<string, any> {
     execFileSync(join(ROOT, '.venv/bin/python'), [join(ROOT, 'bench/make_baselines.py'), '--out', G], { stdio: 'inherit' });
   }
   const info = JSON.parse(readFileSync(join(G, 'graphs.json'), 'utf8'));
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'models/tiny/manifest.json'), 'utf8'));
-  const c = info.config;
-  manifest.name = 'bench-random';
-  manifest.description = 'Random weights at the shipped config, for benchmarks only.';
-  manifest.architecture = { ...manifest.architecture, d_model: c.d_model, n_heads: c.n_heads, n_enc: c.n_enc, n_dec: c.n_dec, d_ff: c.d_ff, vocab_size: c.vocab_size, canvas: c.canvas };
-  writeFileSync(join(G, 'pgm/manifest.json'), JSON.stringify(manifest, null, 2));
-  copyFileSync(join(ROOT, 'models/tiny/tokenizer.json'), join(G, 'pgm/tokenizer.json'));
   return info;
 }
 
@@ -47,18 +40,24 @@ async function main(): Promise<void> {
   const fl = await flops(pgm, s, QUICK ? 3 : 10);
   console.log(fl);
   console.log('(b) editor regime...');
-  const ed = await editor(pgm, s, [16, 64], 8, QUICK ? 3 : 10);
+  const withCache = (n: number) => loadModel(join(G, 'pgm'), { executionProvider: 'cpu', threads: Number(process.env.BENCH_THREADS ?? 0), contextCache: n });
+  const cached: [LoadedModel, LoadedModel] = [await withCache(0), await withCache(4)];
+  const ed = await editor(pgm, cached, s, [16, 64], 8, QUICK ? 3 : 10);
+  await Promise.all(cached.map((c) => c.release()));
   console.table(ed);
   console.log('(a) generation from scratch...');
   const gen = await generation(pgm, s, batch, QUICK ? [16] : [16, 64, 255]);
   console.table(gen);
   await pgm.release();
   console.log('through the server...');
-  const server = await throughServer(join(G, 'pgm'), QUICK ? 5 : 30, Number(process.env.BENCH_FILLS ?? (QUICK ? 20 : 1000)));
+  const server = await throughServer(join(G, 'pgm'), QUICK ? 5 : 30, Number(process.env.BENCH_FILLS ?? (QUICK ? 20 : 1000)), -1);
   console.log(server);
+  console.log('through the server, context cache (no refresh)...');
+  const serverCached = await throughServer(join(G, 'pgm'), QUICK ? 5 : 30, QUICK ? 5 : 50, 0);
+  console.log(serverCached);
   const results: Results = {
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', config: info.config,
-    params: { pgm: info.pgm_params, mdlm: info.mdlm_params, ar: info.ar_params }, batch, gen, editor: ed, flops: fl, server, loadBefore,
+    params: { pgm: info.pgm_params, mdlm: info.mdlm_params, ar: info.ar_params }, batch, gen, editor: ed, flops: fl, server, serverCached, loadBefore,
   };
   const out = process.env.BENCH_OUT ?? join(ROOT, QUICK ? 'bench/.graphs/benchmarks-quick.md' : 'docs/benchmarks.md');
   writeFileSync(out, render(results));

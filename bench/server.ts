@@ -24,8 +24,8 @@ function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-export async function throughServer(modelDir: string, reps: number, fills: number): Promise<ServerResult> {
-  const c = await startClient({ modelPath: modelDir, steps: undefined, capacity: undefined, seed: undefined });
+export async function throughServer(modelDir: string, reps: number, fills: number, contextCache: number): Promise<ServerResult> {
+  const c = await startClient({ modelPath: modelDir, steps: undefined, capacity: undefined, seed: undefined, contextCache });
   try {
     const s = await c.settled();
     if (s.state !== 'ready') throw new Error(`server model: ${s.message}`);

@@ -14,8 +14,11 @@ import { SERVER_VERSION, startServer } from './lsp/server';
 
 async function openModel(args: CliArgs): Promise<LoadedModel> {
   const dir = resolveModelDir(args.model ?? '');
-  const m = await loadModel(dir, { executionProvider: args.provider, threads: args.threads });
+  const m = await loadModel(dir, { executionProvider: args.provider, threads: args.threads, contextCache: args.contextCache >= 0 ? args.contextCache : null });
   process.stderr.write(`model ${m.manifest.name} (${dir}) on ${m.device}, loaded in ${m.loadMs.toFixed(0)} ms\n`);
+  const asked = args.provider === 'auto' || args.provider === 'cpu' ? [] : [args.provider];
+  for (const k of asked) if (m.providerNotes[k]) process.stderr.write(`  ${k}: ${m.providerNotes[k]}\n`);
+  if (m.cacheNote) process.stderr.write(`  context cache: ${m.cacheNote}\n`);
   return m;
 }
 

@@ -148,6 +148,8 @@ export interface StatusParams {
   providerNotes?: Record<string, string>;
   /** Latency of the last completed fill, in ms. */
   lastLatencyMs?: number;
+  /** Context cache: 'on (...)' or why it is off; absent when the setting is off. */
+  contextCache?: string;
   /** Scheduler queue: jobs waiting now and the most that ever waited at once (since start). */
   queue?: { pending: number; maxPending: number };
   /** Human-readable detail; always set for 'error'. */
@@ -221,6 +223,12 @@ export interface PgmSettings {
   contextWindow: number;
   /** Model folder; '' = the bundled default. Machine scope only (never from a workspace). */
   modelPath: string;
+  /**
+   * Approximate context cache (encode the context once per fill, then only new tokens):
+   * -1 = off (exact PGM sampling), 0 = never refresh within a fill, N = full re-encode every N
+   * steps. Needs a model with cache graphs; faster, quality cost to be measured. Reloads the model.
+   */
+  contextCache: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<PgmSettings> = Object.freeze({
@@ -235,10 +243,11 @@ export const DEFAULT_SETTINGS: Readonly<PgmSettings> = Object.freeze({
   threads: 0,
   contextWindow: 0,
   modelPath: '',
+  contextCache: -1,
 });
 
 /** Settings whose change requires reloading the model (the server does it itself). */
-export const RELOAD_SETTINGS: readonly (keyof PgmSettings)[] = ['executionProvider', 'threads', 'modelPath'];
+export const RELOAD_SETTINGS: readonly (keyof PgmSettings)[] = ['executionProvider', 'threads', 'modelPath', 'contextCache'];
 
 function num(v: unknown, def: number, min: number, max: number, integer: boolean): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) return def;
@@ -272,5 +281,6 @@ export function sanitizeSettings(raw: unknown): PgmSettings {
     threads: num(r.threads, d.threads, 0, 256, true),
     contextWindow: num(r.contextWindow, d.contextWindow, 0, 1 << 20, true),
     modelPath: typeof r.modelPath === 'string' ? r.modelPath.trim() : d.modelPath,
+    contextCache: num(r.contextCache, d.contextCache, -1, 1024, true),
   };
 }

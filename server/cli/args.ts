@@ -21,6 +21,8 @@ export interface CliArgs {
   provider: ExecutionProviderSetting;
   threads: number;
   window: number;
+  /** -1 = exact sampling; N >= 0 = approximate context cache, full re-encode every N steps (0 = once). */
+  contextCache: number;
   json: boolean;
   /** Extra argv for the LSP transport (--stdio / --node-ipc / --socket=N). */
   lspArgs: string[];
@@ -48,10 +50,12 @@ options:
   --window N         context window in tokens (default: the model canvas)
   --provider EP      auto | cpu | cuda | dml | coreml | webgpu (default auto)
   --threads N        CPU threads (default: onnxruntime's choice)
+  --context-cache N  approximate context cache: encode the context once, re-encode fully every
+                     N steps (0 = once per fill); needs a model with cache graphs (default -1: exact)
   --json             fill: print a JSON object (text, fills, timing) instead of the text
   --help, --version`;
 
-type NumFlag = 'steps' | 'temperature' | 'topP' | 'seed' | 'capacity' | 'threads' | 'window';
+type NumFlag = 'steps' | 'temperature' | 'topP' | 'seed' | 'capacity' | 'threads' | 'window' | 'contextCache';
 const NUMERIC: Record<string, [NumFlag, number, number, boolean]> = {
   '--steps': ['steps', 1, 1024, true],
   '--temperature': ['temperature', 0, 10, false],
@@ -60,12 +64,13 @@ const NUMERIC: Record<string, [NumFlag, number, number, boolean]> = {
   '--capacity': ['capacity', 1, 1024, true],
   '--threads': ['threads', 0, 256, true],
   '--window': ['window', 0, 1 << 20, true],
+  '--context-cache': ['contextCache', -1, 1024, true],
 };
 
 export function parseArgs(argv: string[]): CliArgs {
   const a: CliArgs = {
     mode: 'help', marker: DEFAULT_MARKER, steps: 8, order: 'confidence', temperature: 0.7, topP: 0.95,
-    seed: 0, capacity: 64, provider: 'auto', threads: 0, window: 0, json: false, lspArgs: [],
+    seed: 0, capacity: 64, provider: 'auto', threads: 0, window: 0, contextCache: -1, json: false, lspArgs: [],
   };
   const rest = [...argv];
   const value = (flag: string): string => {

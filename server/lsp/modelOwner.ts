@@ -17,7 +17,7 @@ export type ModelState =
   | { kind: 'ready'; dir: string; model: LoadedModel }
   | { kind: 'error'; dir: string; message: string };
 
-type ModelSettings = Pick<PgmSettings, 'modelPath' | 'executionProvider' | 'threads'>;
+type ModelSettings = Pick<PgmSettings, 'modelPath' | 'executionProvider' | 'threads' | 'contextCache'>;
 
 export class ModelOwner {
   private state: ModelState = { kind: 'stopped' };
@@ -35,7 +35,7 @@ export class ModelOwner {
   /** Loads (or reloads) when the model settings differ from the loaded ones. */
   async apply(settings: ModelSettings): Promise<void> {
     const dir = resolveModelDir(settings.modelPath);
-    const key = JSON.stringify([dir, settings.executionProvider, settings.threads]);
+    const key = JSON.stringify([dir, settings.executionProvider, settings.threads, settings.contextCache]);
     if (key === this.key && this.state.kind !== 'stopped') return this.state.kind === 'loading' ? this.state.done : undefined;
     this.key = key;
     await this.release();
@@ -49,10 +49,14 @@ export class ModelOwner {
   private async load(dir: string, settings: ModelSettings): Promise<void> {
     const t0 = performance.now();
     try {
-      const model = await loadModel(dir, { executionProvider: settings.executionProvider, threads: settings.threads });
+      const model = await loadModel(dir, {
+        executionProvider: settings.executionProvider, threads: settings.threads,
+        contextCache: settings.contextCache >= 0 ? settings.contextCache : null,
+      });
       this.state = { kind: 'ready', dir, model };
       this.log(`model ${model.manifest.name} loaded from ${dir} on ${model.device} in ${(performance.now() - t0).toFixed(0)} ms`);
       for (const [ep, why] of Object.entries(model.providerNotes)) this.log(`  provider ${ep}: ${why}`);
+      if (model.cacheNote) this.log(`  context cache: ${model.cacheNote}`);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.state = { kind: 'error', dir, message };
@@ -98,6 +102,7 @@ export class ModelOwner {
       case 'ready':
         return {
           state: 'ready', model: s.model.manifest.name, modelPath: s.dir, device: s.model.device, providerNotes: s.model.providerNotes,
+          ...(s.model.cacheNote ? { contextCache: s.model.cacheNote } : {}),
           lastLatencyMs: this.lastLatencyMs, ...(this.lastFailure ? { message: this.lastFailure } : {}),
         };
       case 'error':

@@ -43,7 +43,7 @@ export function resolveOptions(settings: PgmSettings, options: SamplingOptions |
 export function engineOf(model: LoadedModel): EngineModel {
   return {
     tokenizer: model.tokenizer,
-    network: model.network,
+    network: model.sampling,
     specialIds: model.manifest.specialIds,
     canvas: model.manifest.architecture.canvas,
   };

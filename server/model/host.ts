@@ -6,6 +6,8 @@
 import { performance } from 'node:perf_hooks';
 import type { ExecutionProviderSetting } from '../protocol';
 import { DECODER_INPUTS, DECODER_OUTPUTS, ENCODER_INPUTS, ENCODER_OUTPUTS, ManifestError, readManifest, type Manifest } from './manifest';
+import type { Network } from '../sampler/types';
+import { CachedNetwork } from './cachedNetwork';
 import { OnnxNetwork } from './network';
 import { missingProviderLibrary, ort, supportedBackends, type OrtSession } from './ort';
 import { planProviders, shortReason, type ProviderName } from './providers';
@@ -15,16 +17,25 @@ export interface LoadOptions {
   executionProvider: ExecutionProviderSetting;
   /** Intra-op threads; 0 = onnxruntime's default. */
   threads: number;
+  /**
+   * Approximate context cache (model/cachedNetwork.ts): null = off (exact sampling);
+   * N = full re-encode every N steps (0 = only at the start of a fill). Needs cache graphs.
+   */
+  contextCache?: number | null;
 }
 
 export interface LoadedModel {
   manifest: Manifest;
   tokenizer: ModelTokenizer;
   network: OnnxNetwork;
+  /** The network fills should use: the exact one, or the context-cached one when enabled. */
+  sampling: Network;
   /** Provider that runs the model. */
   device: ProviderName;
   /** Why the other providers are not running it. */
   providerNotes: Record<string, string>;
+  /** Context cache state when one was asked for ('on ...' or why it is off); null = not asked. */
+  cacheNote: string | null;
   loadMs: number;
   release(): Promise<void>;
 }
@@ -46,12 +57,14 @@ export async function loadModel(dir: string, opts: LoadOptions): Promise<LoadedM
     }
     try {
       const { encoder, decoder, network } = await openOn(ep, manifest, opts.threads);
+      const cached = await openCache(ep, manifest, opts, network);
       if (ep === 'cpu' && opts.executionProvider !== 'cpu' && opts.executionProvider !== 'auto') {
         notes[opts.executionProvider] ??= 'not available';
       }
       return {
-        manifest, tokenizer, network, device: ep, providerNotes: notes, loadMs: performance.now() - t0,
-        release: async () => { await Promise.allSettled([encoder.release(), decoder.release()]); },
+        manifest, tokenizer, network, sampling: cached?.network ?? network, device: ep, providerNotes: notes, cacheNote: cached?.note ?? null,
+        loadMs: performance.now() - t0,
+        release: async () => { await Promise.allSettled([encoder.release(), decoder.release(), ...(cached?.sessions ?? []).map((s) => s.release())]); },
       };
     } catch (e) {
       if (e instanceof ManifestError || ep === 'cpu') throw e;
@@ -82,6 +95,17 @@ async function openOn(ep: ProviderName, m: Manifest, threads: number) {
     await Promise.allSettled([encoder.release(), decoder?.release()]);
     throw e;
   }
+}
+
+/** The context-cache sessions when asked for and the model has the graphs; a note otherwise. */
+async function openCache(ep: ProviderName, m: Manifest, opts: LoadOptions, exact: OnnxNetwork) {
+  if (opts.contextCache === null || opts.contextCache === undefined) return null;
+  if (!m.cacheGraphs) return { network: null, sessions: [], note: 'off: this model has no cache graphs (bench/cache_graphs.py makes them)' };
+  const options = { executionProviders: [ep], graphOptimizationLevel: 'all' as const, interOpNumThreads: 1, ...(opts.threads > 0 ? { intraOpNumThreads: opts.threads } : {}) };
+  const cache = await createSession(m, m.cacheGraphs.cache, options);
+  const extend = await createSession(m, m.cacheGraphs.extend, options);
+  const note = `on (approximate; full re-encode ${opts.contextCache > 0 ? `every ${opts.contextCache} steps` : 'once per fill'})`;
+  return { network: new CachedNetwork(exact, cache, extend, opts.contextCache), sessions: [cache, extend], note };
 }
 
 async function createSession(m: Manifest, file: string, options: object): Promise<OrtSession> {

@@ -20,6 +20,8 @@ export interface Manifest {
   specialIds: { doc: number; gap: number; pad: number };
   encoderFile: string;
   decoderFile: string;
+  /** Optional context-cache graphs (bench/cache_graphs.py); null when the model has none. */
+  cacheGraphs: { cache: string; extend: string } | null;
   raw: Record<string, unknown>;
 }
 
@@ -102,8 +104,21 @@ export function validateManifest(dir: string, raw: unknown, fail: (m: string) =>
     tokenizer: readTokenizerEntry(dir, m.tokenizer, specialIds, vocabSize, fail),
     encoderFile: graphFile(dir, obj(g.encoder, 'graphs.encoder', fail), 'graphs.encoder', ENCODER_INPUTS, ENCODER_OUTPUTS, fail),
     decoderFile: graphFile(dir, obj(g.decoder, 'graphs.decoder', fail), 'graphs.decoder', DECODER_INPUTS, DECODER_OUTPUTS, fail),
+    cacheGraphs: readCacheGraphs(dir, m.cache_graphs, fail),
     raw: m,
   };
+}
+
+function readCacheGraphs(dir: string, v: unknown, fail: (m: string) => never): Manifest['cacheGraphs'] {
+  if (v === undefined || v === null) return null;
+  const c = obj(v, 'cache_graphs', fail);
+  const file = (key: 'cache' | 'extend') => {
+    if (typeof c[key] !== 'string') fail(`cache_graphs.${key} must name an ONNX file`);
+    const f = join(dir, c[key] as string);
+    if (!existsSync(f)) fail(`cache_graphs.${key} ${c[key]} does not exist`);
+    return f;
+  };
+  return { cache: file('cache'), extend: file('extend') };
 }
 
 function readTokenizerEntry(dir: string, v: unknown, sp: Manifest['specialIds'], vocab: number, fail: (m: string) => never): Manifest['tokenizer'] {

@@ -72,6 +72,7 @@ class SamplerRun<M> {
   }
 
   async run(): Promise<SamplerResult> {
+    this.net.startFill?.();
     const total = effectiveSteps(this.opts.steps, Math.max(0, ...this.slots.map((s) => s.length)));
     const orders = this.slots.map((s) => fixedOrder(s.length, this.opts.order, this.rng));
     for (let step = 1; step <= total; step++) {

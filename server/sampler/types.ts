@@ -41,6 +41,8 @@ export interface Network<M = unknown> {
   decode(memory: M, clean: CleanBatch, queries: QueryBatch): Promise<Logits>;
   /** Frees what encode returned (ONNX tensors); optional. */
   releaseMemory?(memory: M): void;
+  /** Called when a new fill starts (networks that cache state across steps drop it here). */
+  startFill?(): void;
 }
 
 /** Ids the sampler must know about. */

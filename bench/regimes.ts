@@ -55,28 +55,34 @@ export async function editor(pgm: LoadedModel, cached: [LoadedModel, LoadedModel
       text, holes: [{ start: at, end: at, capacity: hole }], window: 0,
       sampler: { steps, order, temperature: 0.7, topP: 0.95, seed: 1, singleLine: false, earlyStop: false },
     });
-    const lat = async (fn: () => Promise<unknown>) => {
-      await fn();
-      const xs: number[] = [];
-      for (let i = 0; i < reps; i++) xs.push((await time(fn))[1]);
-      return median(xs);
-    };
     const ctxLen = L - hole;
     const pre = Math.floor(ctxLen / 2);
     const canvas = () => [Array.from({ length: L }, (_, i) => 3 + (i % 1000))];
     const holePos = [Array.from({ length: hole }, (_, i) => pre + i)];
-    out.push({
-      hole, steps,
-      pgm: await lat(() => run('confidence')),
-      pgmRandom: await lat(() => run('random')),
-      cache0: await lat(() => run('confidence', cached[0])),
-      cache4: await lat(() => run('confidence', cached[1])),
-      mdlm: await lat(() => mdlmFill(s.mdlm, canvas(), holePos, steps, V, V)),
+    const variants: Record<Exclude<keyof EditorRow, 'hole' | 'steps'>, () => Promise<unknown>> = {
+      pgm: () => run('confidence'),
+      pgmRandom: () => run('random'),
+      cache0: () => run('confidence', cached[0]),
+      cache4: () => run('confidence', cached[1]),
+      mdlm: () => mdlmFill(s.mdlm, canvas(), holePos, steps, V, V),
       // AR sees only the prefix (no suffix) and needs one step per token
-      ar: await lat(() => arGenerate(s.prefill, s.step, [Array.from({ length: L - hole }, (_, i) => 3 + i)], hole, V)),
-    });
+      ar: () => arGenerate(s.prefill, s.step, [Array.from({ length: L - hole }, (_, i) => 3 + i)], hole, V),
+    };
+    out.push({ hole, steps, ...(await interleaved(variants, reps)) });
   }
   return out;
+}
+
+/**
+ * p50 latency of each variant, measured round-robin (one run of each per round) so that load
+ * from other processes on this shared machine hits every variant alike.
+ */
+async function interleaved<K extends string>(variants: Record<K, () => Promise<unknown>>, reps: number): Promise<Record<K, number>> {
+  const keys = Object.keys(variants) as K[];
+  const times = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
+  for (const k of keys) await variants[k]();
+  for (let i = 0; i < reps; i++) for (const k of keys) times[k].push((await time(variants[k]))[1]);
+  return Object.fromEntries(keys.map((k) => [k, median(times[k])])) as Record<K, number>;
 }
 
 export interface FlopsResult { peakGflops: number; encoderGflops: number; encoderMs: number; encoderGflop: number; n: number }

@@ -78,7 +78,7 @@ export function render(r: Results): string {
   if (r.serverCached) {
     const s = r.serverCached;
     lines.push(
-      `With the context cache (\`pgmInfill.contextCache: 0\`): inline p50 **${f(s.inlineP50)} ms**, p90 ${f(s.inlineP90)} ms; selection (64) p50 ${f(s.selection64P50)} ms; RSS ${f(s.rssStartMb, 0)} -> ${f(s.rssEndMb, 0)} MB over ${s.fills} fills.`,
+      `With the context cache (\`pgmInfill.contextCache: 0\`, a second server, requests alternated with the exact one): inline p50 **${f(s.inlineP50)} ms**, p90 ${f(s.inlineP90)} ms; selection (64) p50 ${f(s.selection64P50)} ms; RSS ${f(s.rssStartMb, 0)} MB.`,
       '',
     );
   }

@@ -50,11 +50,8 @@ async function main(): Promise<void> {
   console.table(gen);
   await pgm.release();
   console.log('through the server...');
-  const server = await throughServer(join(G, 'pgm'), QUICK ? 5 : 30, Number(process.env.BENCH_FILLS ?? (QUICK ? 20 : 1000)), -1);
-  console.log(server);
-  console.log('through the server, context cache (no refresh)...');
-  const serverCached = await throughServer(join(G, 'pgm'), QUICK ? 5 : 30, QUICK ? 5 : 50, 0);
-  console.log(serverCached);
+  const [server, serverCached] = await throughServer(join(G, 'pgm'), QUICK ? 5 : 30, Number(process.env.BENCH_FILLS ?? (QUICK ? 20 : 1000)));
+  console.log(server, serverCached);
   const results: Results = {
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', config: info.config,
     params: { pgm: info.pgm_params, mdlm: info.mdlm_params, ar: info.ar_params }, batch, gen, editor: ed, flops: fl, server, serverCached, loadBefore,

@@ -50,3 +50,16 @@ def test_reference_sampler_fills_and_respects_capacity():
     assert len(exact[0]) == 5
     again = infill(m, [[5, 6, 7]], [[8]], [5], special, SampleOptions(steps=5, allow_gap=False))
     assert exact == again  # same seed, same fill
+
+
+def test_onnx_graphs_hold_every_parameter_in_fp16_and_read_back(tmp_path):
+    from checkpoint import load_weights_any
+    torch.manual_seed(1)
+    m = PartitionTransformer(PGMConfig(vocab_size=4096, canvas=64, d_model=32, n_heads=2, n_enc=2, n_dec=1, d_ff=64))
+    export_model(m, TOKENIZER, tmp_path, "t", "test", {})
+    state, cfg, _ = load_weights_any(tmp_path)
+    ref = m.state_dict()
+    assert set(state) == set(ref)  # nothing merged or dropped by the exporter
+    for k, v in ref.items():
+        assert torch.equal(state[k], v.half().float()), k
+    assert PGMConfig.from_dict(cfg) == m.cfg

@@ -223,6 +223,8 @@ export async function runFuzz(cfg: FuzzConfig, log: (m: string) => void = () => 
       judge(kind, req, out, versionAtSend);
       if (req.doc) req.doc.serverSaw = Math.max(req.doc.serverSaw, versionAtSend);
     }
+    // One-case documents (binary, huge, long lines) are closed after their case, as an editor would.
+    if (req.doc && !docs.includes(req.doc)) await server.conn.sendNotification('textDocument/didClose', { textDocument: { uri: req.doc.uri } });
     if (performance.now() - t0 > 10_000) log(`  case ${n} (${kind}) took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     rss.peak = Math.max(rss.peak, server.rssKiB());
     if (server.exit) {

@@ -112,6 +112,8 @@ def run_fills(model, tok, holes, kind, oracle: bool, opts: SampleOptions, batch:
         o = SampleOptions(**{**opts.__dict__, "allow_gap": not oracle, "seed": opts.seed + i})
         ids = infill(model, [h["p_ids"] for h in hb], [h["s_ids"] for h in hb], caps, SPECIAL_IDS, o)
         out += [tok.decode(x, skip_special_tokens=False) for x in ids]
+        print(f"  {kind} ({'oracle' if oracle else 'model'} length): {len(out)}/{len(holes)} holes",
+              file=sys.stderr, flush=True)
     return out
 
 
@@ -147,10 +149,10 @@ def main(argv=None):
     ap.add_argument("--data", type=Path, help="token folder for NELBO (val.bin, meta.json)")
     ap.add_argument("--files", type=Path, nargs="+", required=True, help="held-out JSONL files")
     ap.add_argument("--per-kind", type=int, default=100)
-    ap.add_argument("--steps", type=int, default=16)
+    ap.add_argument("--steps", type=int, default=8)
     ap.add_argument("--order", default="confidence", choices=["confidence", "random", "left-to-right"])
-    ap.add_argument("--temperature", type=float, default=1.0)
-    ap.add_argument("--top-p", type=float, default=0.9)
+    ap.add_argument("--temperature", type=float, default=0.5)
+    ap.add_argument("--top-p", type=float, default=0.95)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--nelbo-batches", type=int, default=16)

@@ -7,7 +7,9 @@ samples, and commits k = ceil(remaining / steps_left) of them:
 - `left-to-right`: hole positions in order;
 - `confidence`: query every unknown position, commit the k whose sampled token is most probable.
 Gap fillers are stripped at the end, so the fill length is the model's choice up to capacity.
-`allow_gap=False` forbids them (oracle-length evaluation). Holes are batched.
+By default (`length="cdf"`) the length is chosen first, from the model's gap probabilities over
+the empty hole (see choose_lengths); `length="free"` lets every position pick gap or token.
+`allow_gap=False` forbids gaps (oracle-length evaluation). Holes are batched.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ class SampleOptions:
     top_p: float = 1.0
     seed: int = 0
     allow_gap: bool = True
+    length: str = "cdf"   # "cdf": choose the fill length first (see choose_lengths); "free": per position
 
 
 def layout(prefix: list[int], suffix: list[int], capacity: int, canvas: int):
@@ -66,6 +69,9 @@ def infill(model, prefixes, suffixes, capacities, special_ids: dict, opts: Sampl
     filled = [dict() for _ in prefixes]
     steps = max(1, min(opts.steps, max(capacities)))
     banned = [special_ids["pad"], special_ids["doc"]] + ([] if opts.allow_gap else [special_ids["gap"]])
+    if opts.allow_gap and opts.length == "cdf":
+        choose_lengths(model, clean, holes, filled, special_ids["gap"])
+        banned.append(special_ids["gap"])
     for step in range(steps):
         queries = [_queries(h, f, steps - step, opts.order) for h, f in zip(holes, filled)]
         if not any(queries):
@@ -86,6 +92,26 @@ def infill(model, prefixes, suffixes, capacities, special_ids: dict, opts: Sampl
                 clean[b].append((q[i], int(tok[i])))
     gap = special_ids["gap"]
     return [[f[p] for p in sorted(f) if f[p] != gap] for f in filled]
+
+
+def choose_lengths(model, clean, holes, filled, gap: int, threshold: float = 0.5):
+    """Decide each fill's length before any token is drawn.
+
+    Training puts the middle first and the gap fillers after it, so P(gap at hole offset j),
+    queried from the context alone, is the model's CDF of the fill length: the length is the
+    first offset where it reaches `threshold` (the median). Positions from there on are
+    committed as gap fillers (they become clean context); the rest are filled without gaps.
+    Committing per-position gaps by confidence instead shortens fills step after step, because
+    every committed trailing gap makes the one before it likelier still."""
+    queries = [sorted(h) for h in holes]
+    logits = _run(model, clean, queries)
+    for b, q in enumerate(queries):
+        p_gap = logits[b, : len(q)].double().softmax(-1)[:, gap]
+        reached = (p_gap >= threshold).nonzero().flatten()
+        length = int(reached[0]) if len(reached) else len(q)
+        for pos in q[length:]:
+            filled[b][pos] = gap
+            clean[b].append((pos, gap))
 
 
 def _queries(hole, filled, steps_left, order):

@@ -63,3 +63,26 @@ def test_onnx_graphs_hold_every_parameter_in_fp16_and_read_back(tmp_path):
     for k, v in ref.items():
         assert torch.equal(state[k], v.half().float()), k
     assert PGMConfig.from_dict(cfg) == m.cfg
+
+
+def test_cdf_length_rule_commits_trailing_gaps_only():
+    from sample import choose_lengths
+
+    class GapAfter3:  # a fake network: P(gap) is high from hole offset 3 on
+        cfg = PGMConfig(vocab_size=8, canvas=16, d_model=8, n_heads=2, n_enc=1, n_dec=1, d_ff=8)
+
+        def parameters(self):
+            yield torch.zeros(1)
+
+        def encode(self, ids, pos, mask):
+            return torch.zeros(ids.shape[0], ids.shape[1], 1)
+
+        def decode(self, mem, pos, mask, qpos):
+            logits = torch.zeros(qpos.shape[0], qpos.shape[1], 8)
+            logits[..., 1] = torch.where(qpos >= 5, 10.0, -10.0)  # hole starts at 2: offset 3 = pos 5
+            return logits
+
+    clean, holes, filled = [[(0, 4), (1, 4)]], [[2, 3, 4, 5, 6, 7]], [dict()]
+    choose_lengths(GapAfter3(), clean, holes, filled, gap=1)
+    assert filled[0] == {5: 1, 6: 1, 7: 1}
+    assert (5, 1) in clean[0] and (4, 1) not in clean[0]

@@ -83,6 +83,9 @@ def main(argv=None):
     ap.add_argument("--verdict", default="")
     a = ap.parse_args(argv)
     weights, model_cfg, prov = load_weights_any(a.weights)
+    # a run started with --init-from counts what its starting weights had seen before it
+    prov["tokens"] += prov.get("tokens_before", 0)
+    prov["wall_s"] += prov.get("wall_s_before", 0.0)
     model = PartitionTransformer(PGMConfig.from_dict(model_cfg))
     model.load_state_dict(weights)
     report = json.loads(a.eval.read_text())

@@ -141,8 +141,10 @@ class Trainer:
             raise ValueError(f"{path} has model config {model_cfg}, run config differs")
         self.model.load_state_dict(weights)
         self.ema.load_state_dict(weights)
-        self.extra = {"init_from": str(path), "tokens_before": prov.get("tokens", 0),
-                      "wall_s_before": prov.get("wall_s", 0.0)}
+        # cumulative over chains of runs: what the starting weights had seen, all told
+        self.extra = {"init_from": str(path),
+                      "tokens_before": prov.get("tokens", 0) + prov.get("tokens_before", 0),
+                      "wall_s_before": prov.get("wall_s", 0.0) + prov.get("wall_s_before", 0.0)}
         self.log_line({"event": "init_from", **self.extra})
 
     def log_line(self, rec: dict):

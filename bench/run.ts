@@ -58,6 +58,7 @@ async function main(): Promise<void> {
   };
   const out = process.env.BENCH_OUT ?? join(ROOT, QUICK ? 'bench/.graphs/benchmarks-quick.md' : 'docs/benchmarks.md');
   writeFileSync(out, render(results));
+  writeFileSync(join(G, QUICK ? 'results-quick.json' : 'results.json'), JSON.stringify(results, null, 2));
   console.log(`wrote ${out}`);
 }
 

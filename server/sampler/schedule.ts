@@ -1,12 +1,12 @@
 /**
- * How many hole positions each step commits, and in which order positions are visited.
- * The paper splits L positions evenly over the steps (k = L / steps); we spread the remainder
- * so that every step commits floor or ceil of L / steps.
+ * Step counts and visiting orders. The sampler itself commits k = ceil(open / steps left) per
+ * step (loop.ts, as training/sample.py); `stepSizes` is the equivalent fixed schedule, used by
+ * the benchmark baselines that have no early stop.
  */
 import type { SamplingOrder } from '../protocol';
 import { shuffle, type Rng } from './prng';
 
-/** sizes[t] = positions committed at step t; sums to `total`; length = steps (>= 1). */
+/** sizes[t] = positions committed at step t (floor or ceil of total / steps); sums to `total`. */
 export function stepSizes(total: number, steps: number): number[] {
   const s = Math.max(1, Math.floor(steps));
   const out: number[] = [];

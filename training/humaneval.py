@@ -45,6 +45,8 @@ def main(argv=None):
     ap.add_argument("--top-p", type=float, default=0.95)
     ap.add_argument("--timeout", type=float, default=5.0)
     ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--multi-line-fills", action="store_true",
+                    help="keep fills as sampled (default: single-line stop rule, as the editor's inline mode)")
     ap.add_argument("--out", type=Path)
     a = ap.parse_args(argv)
     tasks = [json.loads(l) for l in gzip.open(a.bench, "rt")]
@@ -59,11 +61,14 @@ def main(argv=None):
         ids = infill(model, [h["p_ids"] for h in hb], [h["s_ids"] for h in hb], [a.capacity] * len(hb),
                      SPECIAL_IDS, opts)
         fills += [tok.decode(x, skip_special_tokens=False) for x in ids]
+    if not a.multi_line_fills:  # the task is one whole line: stop at the first newline
+        fills = [f.split("\n", 1)[0] + "\n" for f in fills]
     ok = [passes(t["prompt"] + f + t["suffix"] + "\n" + t["test"] + f"\ncheck({t['entry_point']})\n", a.timeout)
           for t, f in zip(tasks, fills)]
     em = [f.strip() == t["canonical_solution"].strip() for t, f in zip(tasks, fills)]
     report = {"benchmark": a.bench.name, "tasks": len(tasks), "pass@1": sum(ok) / len(ok),
               "exact_match": sum(em) / len(em), "capacity": a.capacity, "steps": a.steps,
+              "temperature": a.temperature, "top_p": a.top_p, "single_line_stop": not a.multi_line_fills,
               "examples": [{"task": t["task_id"], "fill": f, "truth": t["canonical_solution"]}
                            for t, f in zip(tasks[:5], fills[:5])]}
     text = json.dumps(report, indent=2)

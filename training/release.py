@@ -35,6 +35,15 @@ def metrics_table(infill: dict) -> str:
     return "\n".join(rows)
 
 
+def humaneval_line(h: dict | None) -> str:
+    if not h:
+        return ""
+    return (f"\nHumanEval-infilling, single line ({h['tasks']} tasks sampled with seed 0, one fill each, "
+            f"capacity {h['capacity']}, {h['steps']} steps, T {h['temperature']}, top-p {h['top_p']}"
+            f"{', single-line stop rule' if h.get('single_line_stop') else ''}): pass@1 {h['pass@1']:.3f}, "
+            f"exact match {h['exact_match']:.3f}. Evaluation only; never trained on.\n")
+
+
 def card_text(name, params, prov, corpus, report, compute, verdict) -> str:
     n = report.get("nelbo", {})
     s = report["infill_settings"]
@@ -55,12 +64,15 @@ infilling, trained from scratch by `training/train.py` on the corpus built by
 | validation NELBO | {n.get('val_bits_per_char', float('nan')):.3f} bits/char, {n.get('val_bits_per_token', float('nan')):.3f} bits/token (held-out files of the same packages) |
 
 ## Infill metrics (measured by `training/evaluate.py`)
-Held-out files: {', '.join(s['files'])}. Sampler: {s['steps']} steps, order {s['order']},
+Held-out files: {', '.join(s['files'])} (`data/corpus/val.jsonl` is the validation split, by file,
+of the training packages; `data/heldout` holds packages outside the training list,
+`training/heldout_sources.json`). Sampler: {s['steps']} steps, order {s['order']},
 temperature {s['temperature']}, top-p {s['top_p']}, seed {s['seed']}. Capacities (model length):
 {json.dumps(s['capacity'])}. EM = exact match after stripping surrounding whitespace,
 ES = edit similarity (1 - Levenshtein / longer length).
 
 {metrics_table(report['infill'])}
+{humaneval_line(report.get('humaneval'))}
 
 ## Verdict
 {verdict}
@@ -93,6 +105,7 @@ def main(argv=None):
     extra = {"training": {"tokens": prov["tokens"], "steps": prov["step"], "wall_s": prov["wall_s"],
                           "compute": a.compute, "data": corpus, "config": prov["train_config"]},
              "metrics": {"nelbo": report.get("nelbo"), "infill": report["infill"],
+                         "humaneval_single_line": {k: v for k, v in report.get("humaneval", {}).items() if k != "examples"},
                          "infill_settings": report["infill_settings"]}}
     a.out.mkdir(parents=True, exist_ok=True)
     worst = export_model(model, a.tokenizer, a.out, a.out.name, "PGM code infilling model", extra)

@@ -9,6 +9,9 @@ the sampler encode the context once and then only the tokens committed since:
                        (keys/values: [n_enc, B, H, N, head_dim], per encoder layer, RoPE applied)
   encoder_extend.onnx  new_ids, new_pos, new_mask, past_keys, past_values, past_mask
                        -> memory [B, M, d], keys, values (of the new tokens only)
+  decoder_kv.onnx      memory, clean_pos -> dec_keys, dec_values ([n_dec + 1, B, H, N, head_dim]:
+                       GroupSwap and every decoder block; per token, so cached rows never change)
+  decoder_query.onnx   query_pos, dec_keys, dec_values, clean_mask -> logits
 New tokens attend to the cached tokens and to each other; cached tokens do NOT see the new ones
 (that is the approximation; a periodic full refresh bounds it). With no new tokens the cache
 graph reproduces encoder.onnx exactly (checked below). Also records them in manifest.json under
@@ -29,7 +32,7 @@ import torch.nn as nn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "training"))
 from checkpoint import load_weights_any  # noqa: E402
-from model import PartitionTransformer, PGMConfig, apply_rope, attend, rope_tables  # noqa: E402
+from model import PartitionTransformer, PGMConfig, apply_rope, attend, rope_tables, sinusoid  # noqa: E402
 
 warnings.filterwarnings("ignore")
 OPSET = 17
@@ -51,6 +54,52 @@ def layer(blk, x, pos, mask, past_k=None, past_v=None, past_mask=None):
     out = attend(q, kk, vv, keymask.unsqueeze(1).expand(-1, n, -1))
     x = x + a.o(out.transpose(1, 2).reshape(b, n, a.h * a.hd))
     return x + blk.mlp(blk.ln2(x)), k, v
+
+
+def mem_kv(attn, mem, mem_pos):
+    """Keys/values one cross-attention layer takes from the memory: per token, RoPE at its position."""
+    k, v = attn.kv(mem).chunk(2, dim=-1)
+    k, v = attn.split(k), attn.split(v)
+    c, s = rope_tables(mem_pos, attn.hd, attn.base)
+    return apply_rope(k, c, s), v
+
+
+def cross(attn, xq, q_pos, k, v, mask):
+    q = attn.split(attn.q(xq))
+    c, s = rope_tables(q_pos, attn.hd, attn.base)
+    out = attend(apply_rope(q, c, s), k, v, mask.unsqueeze(1).expand(-1, xq.shape[1], -1))
+    b, _, n, _ = out.shape
+    return attn.o(out.transpose(1, 2).reshape(b, n, attn.h * attn.hd))
+
+
+class DecoderKV(nn.Module):
+    """memory rows -> the keys/values of GroupSwap and every decoder block (per token, so the
+    rows of a frozen memory can be cached and new rows appended)."""
+
+    def __init__(self, m: PartitionTransformer):
+        super().__init__()
+        self.m = m
+
+    def forward(self, memory, clean_pos):
+        kv = [mem_kv(self.m.swap.attn, memory, clean_pos)] + [mem_kv(b.attn, memory, clean_pos) for b in self.m.dec]
+        return torch.stack([k for k, _ in kv]), torch.stack([v for _, v in kv])
+
+
+class DecoderQuery(nn.Module):
+    """query positions + cached decoder keys/values -> logits (the decoder without re-projection)."""
+
+    def __init__(self, m: PartitionTransformer):
+        super().__init__()
+        self.m = m
+
+    def forward(self, query_pos, dec_keys, dec_values, clean_mask):
+        m = self.m
+        x = m.swap.ln(m.swap.u + sinusoid(query_pos, m.swap.d))
+        x = cross(m.swap.attn, x, query_pos, dec_keys[0], dec_values[0], clean_mask)
+        for i, blk in enumerate(m.dec):
+            x = x + cross(blk.attn, blk.ln1(x), query_pos, dec_keys[i + 1], dec_values[i + 1], clean_mask)
+            x = x + blk.mlp(blk.ln2(x))
+        return m.head(m.head_ln(x))
 
 
 class CacheEncoder(nn.Module):
@@ -112,7 +161,30 @@ def export(model: PartitionTransformer, out: Path) -> float:
                                     "new_mask": {0: "batch", 1: "new"}, "past_keys": kv_axes, "past_values": kv_axes,
                                     "past_mask": {0: "batch", 1: "clean"}, "memory": {0: "batch", 1: "new"},
                                     "keys": new_axes, "values": new_axes}, **common)
+    export_decoder_split(model, out, mem, pos, mask)
     return worst
+
+
+def export_decoder_split(model: PartitionTransformer, out: Path, mem, pos, mask) -> None:
+    """decoder_kv.onnx + decoder_query.onnx, checked against the exact decoder."""
+    g = torch.Generator().manual_seed(1)
+    qpos = torch.randint(0, model.cfg.canvas, (mem.shape[0], 4), generator=g)
+    kvg, qg = DecoderKV(model).eval(), DecoderQuery(model).eval()
+    with torch.no_grad():
+        k, v = kvg(mem, pos)
+        diff = float((qg(qpos, k, v, mask) - model.decode(mem, pos, mask, qpos)).abs().max())
+    if diff > 1e-4:
+        raise RuntimeError(f"decoder split differs from the decoder by {diff:.1e}")
+    common = dict(opset_version=OPSET, dynamo=False, do_constant_folding=True)
+    kv_axes = {1: "batch", 3: "clean"}
+    torch.onnx.export(kvg, (mem, pos), str(out / "decoder_kv.onnx"), input_names=["memory", "clean_pos"],
+                      output_names=["dec_keys", "dec_values"],
+                      dynamic_axes={"memory": {0: "batch", 1: "clean"}, "clean_pos": {0: "batch", 1: "clean"},
+                                    "dec_keys": kv_axes, "dec_values": kv_axes}, **common)
+    torch.onnx.export(qg, (qpos, k, v, mask), str(out / "decoder_query.onnx"),
+                      input_names=["query_pos", "dec_keys", "dec_values", "clean_mask"], output_names=["logits"],
+                      dynamic_axes={"query_pos": {0: "batch", 1: "query"}, "dec_keys": kv_axes, "dec_values": kv_axes,
+                                    "clean_mask": {0: "batch", 1: "clean"}, "logits": {0: "batch", 1: "query"}}, **common)
 
 
 def main():
@@ -130,7 +202,8 @@ def main():
     mpath = out / "manifest.json"
     if mpath.exists():
         man = json.loads(mpath.read_text())
-        man["cache_graphs"] = {"cache": "encoder_cache.onnx", "extend": "encoder_extend.onnx"}
+        man["cache_graphs"] = {"cache": "encoder_cache.onnx", "extend": "encoder_extend.onnx",
+                               "decoder_kv": "decoder_kv.onnx", "decoder_query": "decoder_query.onnx"}
         mpath.write_text(json.dumps(man, indent=2) + "\n")
     print(f"wrote {out}/encoder_cache.onnx, encoder_extend.onnx (cache vs encoder max diff {worst:.1e})")
 

@@ -170,7 +170,8 @@ def main():
     shutil.copyfile(ROOT / "models" / "tiny" / "tokenizer.json", a.out / "pgm" / "tokenizer.json")
     write_manifest(a.out / "pgm", cfg, "bench-random", "Random weights at the shipped config, for benchmarks only.",
                    {"parameters": pgm.num_params(),
-                    "cache_graphs": {"cache": "encoder_cache.onnx", "extend": "encoder_extend.onnx"}})
+                    "cache_graphs": {"cache": "encoder_cache.onnx", "extend": "encoder_extend.onnx",
+                                     "decoder_kv": "decoder_kv.onnx", "decoder_query": "decoder_query.onnx"}})
     info = {"config": cfg.__dict__, "pgm_params": pgm.num_params(),
             "mdlm_params": export_mdlm(cfg, a.out / "mdlm"), "ar_params": export_ar(cfg, a.out / "ar")}
     torch.onnx.export(MatMul(), (torch.randn(64, 1024),), str(a.out / "matmul.onnx"), opset_version=OPSET,

@@ -22,7 +22,17 @@ interface Cache {
   mask: Uint8Array;
   /** [layers, batch, heads, n, headDim] */
   kvDims: number[];
+  /** Decoder keys/values of the memory rows ([n_dec + 1, batch, heads, n, headDim]), with the split. */
+  decKeys: Float32Array | null;
+  decValues: Float32Array | null;
+  decDims: number[];
   age: number;
+}
+
+/** The decoder split into memory -> keys/values (per token) and queries -> logits. */
+export interface DecoderSplit {
+  kv: OrtSession;
+  query: OrtSession;
 }
 
 const T = () => ort().Tensor;
@@ -55,6 +65,7 @@ export class CachedNetwork implements Network<EncoderState> {
   constructor(
     private readonly exact: OnnxNetwork, private readonly cacheGraph: OrtSession,
     private readonly extendGraph: OrtSession, private readonly refresh: number,
+    private readonly split: DecoderSplit | null = null,
   ) {}
 
   get vocabSize(): number {
@@ -69,8 +80,26 @@ export class CachedNetwork implements Network<EncoderState> {
     return this.extend(tails);
   }
 
-  decode(state: EncoderState, clean: CleanBatch, queries: QueryBatch): Promise<Logits> {
-    return this.exact.decode(state, clean, queries);
+  async decode(state: EncoderState, clean: CleanBatch, queries: QueryBatch): Promise<Logits> {
+    const c = this.cache;
+    if (!this.split || !c?.decKeys || !c.decValues) return this.exact.decode(state, clean, queries);
+    const out = await this.split.query.run({
+      query_pos: i64(queries.pos, [queries.batch, queries.q]),
+      dec_keys: new (T())('float32', c.decKeys, c.decDims), dec_values: new (T())('float32', c.decValues, c.decDims),
+      clean_mask: new (T())('bool', c.mask, [queries.batch, c.n]),
+    });
+    const logits = out.logits as OrtTensor;
+    const [batch, q, vocab] = logits.dims;
+    return { batch, q, vocab, data: logits.data as Float32Array };
+  }
+
+  /** Decoder keys/values of memory rows (new rows only after an extend: they are per token). */
+  private async decoderKv(memory: Float32Array, pos: Int32Array, b: number, n: number): Promise<[Float32Array, Float32Array, number[]] | null> {
+    if (!this.split) return null;
+    const d = memory.length / (b * n);
+    const out = await this.split.kv.run({ memory: new (T())('float32', memory, [b, n, d]), clean_pos: i64(pos, [b, n]) });
+    const k = out.dec_keys as OrtTensor;
+    return [k.data as Float32Array, (out.dec_values as OrtTensor).data as Float32Array, [...k.dims]];
   }
 
   /** The tokens each row adds to the cache, or null when the clean set is not an append. */
@@ -93,11 +122,13 @@ export class CachedNetwork implements Network<EncoderState> {
     const dims = [clean.batch, clean.n];
     const out = await this.cacheGraph.run({ clean_ids: i64(clean.ids, dims), clean_pos: i64(clean.pos, dims), clean_mask: new (T())('bool', clean.mask, dims) });
     const keys = out.keys as OrtTensor;
+    const memory = (out.memory as OrtTensor).data as Float32Array;
+    const dec = await this.decoderKv(memory, clean.pos, clean.batch, clean.n);
     this.cache = {
       rows: rows.map((r) => ({ ids: [...r.ids], pos: [...r.pos] })), n: clean.n,
-      memory: (out.memory as OrtTensor).data as Float32Array, keys: keys.data as Float32Array,
+      memory, keys: keys.data as Float32Array,
       values: (out.values as OrtTensor).data as Float32Array, pos: Int32Array.from(clean.pos), mask: Uint8Array.from(clean.mask),
-      kvDims: [...keys.dims], age: 0,
+      kvDims: [...keys.dims], decKeys: dec?.[0] ?? null, decValues: dec?.[1] ?? null, decDims: dec?.[2] ?? [], age: 0,
     };
     this.fullEncodes++;
     return this.state();
@@ -119,7 +150,15 @@ export class CachedNetwork implements Network<EncoderState> {
       past_mask: new (T())('bool', c.mask, [B, c.n]),
     });
     const d = (out.memory as OrtTensor).dims[2];
-    c.memory = concatAxis(c.memory, c.n, (out.memory as OrtTensor).data as Float32Array, m, B, d);
+    const newMemory = (out.memory as OrtTensor).data as Float32Array;
+    const dec = await this.decoderKv(newMemory, pos, B, m);
+    if (dec && c.decKeys && c.decValues) {
+      const [Ld, , Hd, , hdd] = c.decDims;
+      c.decKeys = concatAxis(c.decKeys, c.n, dec[0], m, Ld * B * Hd, hdd);
+      c.decValues = concatAxis(c.decValues, c.n, dec[1], m, Ld * B * Hd, hdd);
+      c.decDims = [Ld, B, Hd, c.n + m, hdd];
+    }
+    c.memory = concatAxis(c.memory, c.n, newMemory, m, B, d);
     c.keys = concatAxis(c.keys, c.n, (out.keys as OrtTensor).data as Float32Array, m, L * B * H, hd);
     c.values = concatAxis(c.values, c.n, (out.values as OrtTensor).data as Float32Array, m, L * B * H, hd);
     c.pos = Int32Array.from(concatAxis(Float32Array.from(c.pos), c.n, Float32Array.from(pos), m, B, 1));

@@ -21,7 +21,7 @@ export interface Manifest {
   encoderFile: string;
   decoderFile: string;
   /** Optional context-cache graphs (bench/cache_graphs.py); null when the model has none. */
-  cacheGraphs: { cache: string; extend: string } | null;
+  cacheGraphs: { cache: string; extend: string; decoderKv: string | null; decoderQuery: string | null } | null;
   raw: Record<string, unknown>;
 }
 
@@ -112,13 +112,18 @@ export function validateManifest(dir: string, raw: unknown, fail: (m: string) =>
 function readCacheGraphs(dir: string, v: unknown, fail: (m: string) => never): Manifest['cacheGraphs'] {
   if (v === undefined || v === null) return null;
   const c = obj(v, 'cache_graphs', fail);
-  const file = (key: 'cache' | 'extend') => {
+  const file = (key: string) => {
     if (typeof c[key] !== 'string') fail(`cache_graphs.${key} must name an ONNX file`);
     const f = join(dir, c[key] as string);
     if (!existsSync(f)) fail(`cache_graphs.${key} ${c[key]} does not exist`);
     return f;
   };
-  return { cache: file('cache'), extend: file('extend') };
+  // the decoder split is optional: without it the exact decoder re-projects the memory each step
+  const split = c.decoder_kv !== undefined || c.decoder_query !== undefined;
+  return {
+    cache: file('cache'), extend: file('extend'),
+    decoderKv: split ? file('decoder_kv') : null, decoderQuery: split ? file('decoder_query') : null,
+  };
 }
 
 function readTokenizerEntry(dir: string, v: unknown, sp: Manifest['specialIds'], vocab: number, fail: (m: string) => never): Manifest['tokenizer'] {

@@ -30,7 +30,7 @@ export async function startClient(settings: Record<string, unknown> = {}): Promi
   const proc = spawn(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const client: Client = {
-    conn, proc, statuses: [], progress: [], stderr: [], settings: { steps: 4, capacity: 8, seed: 1, ...settings },
+    conn, proc, statuses: [], progress: [], stderr: [], settings: { modelPath: TINY, steps: 4, capacity: 8, seed: 1, ...settings },
     settled: () => waitFor(() => client.statuses.find((s, i) => i >= settledFrom && s.state !== 'loading')),
     open: (uri, text, version = 1) => void conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version, text } }),
     close: async () => {

@@ -112,3 +112,12 @@ function drawAbove(ids: readonly number[], n: number, threshold: number, rng: Rn
   }
   return { id: ids[last], prob: weights[last] / total };
 }
+
+/** Softmax probability of `id` in the logits row at `offset` (raw logits, no temperature). */
+export function probabilityOf(logits: Float32Array, offset: number, vocab: number, id: number): number {
+  let max = -Infinity;
+  for (let v = 0; v < vocab; v++) max = Math.max(max, logits[offset + v]);
+  let sum = 0;
+  for (let v = 0; v < vocab; v++) sum += Math.exp(logits[offset + v] - max);
+  return Math.exp(logits[offset + id] - max) / sum;
+}

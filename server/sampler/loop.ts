@@ -6,7 +6,7 @@
  */
 import { packClean, packQueries, type CleanRow } from './batch';
 import { constrainedIds, endsWith, type TokenBytes } from './constraints';
-import { allIdsExcept, drawToken, type Draw } from './distribution';
+import { allIdsExcept, drawToken, probabilityOf, type Draw } from './distribution';
 import { createRng, type Rng } from './prng';
 import { effectiveSteps, fixedOrder } from './schedule';
 import { initialStates, isOpen, settleHole, slotsOfRow, type Slot } from './state';
@@ -67,14 +67,19 @@ class SamplerRun<M> {
     this.slots = rows.map(slotsOfRow);
     this.states = initialStates(rows);
     this.committed = rows.map(() => []);
-    const { pad, doc } = ctx.specials;
-    this.defaults = allIdsExcept(net.vocabSize, [pad, doc]);
+    const { pad, doc, gap } = ctx.specials;
+    // with the length chosen up front, no position may draw a filler afterwards
+    this.defaults = allIdsExcept(net.vocabSize, this.lengthRule === 'cdf' ? [pad, doc, gap] : [pad, doc]);
   }
 
   async run(): Promise<SamplerResult> {
     this.net.startFill?.();
     const total = effectiveSteps(this.opts.steps, Math.max(0, ...this.slots.map((s) => s.length)));
     const orders = this.slots.map((s) => fixedOrder(s.length, this.opts.order, this.rng));
+    if (this.lengthRule === 'cdf') {
+      throwIfAborted(this.opts.signal);
+      await this.chooseLengths();
+    }
     for (let step = 1; step <= total; step++) {
       throwIfAborted(this.opts.signal);
       const plans = this.rows.map((_, r) => this.plan(r, total - step + 1, orders[r]));
@@ -115,6 +120,50 @@ class SamplerRun<M> {
       this.headIds.set(key, ids);
     }
     return ids;
+  }
+
+  private get lengthRule(): 'cdf' | 'free' {
+    return this.opts.length ?? 'cdf';
+  }
+
+  /**
+   * The 'cdf' length rule (SamplerOptions.length): one round over every hole position; in each
+   * hole the first offset whose filler probability reaches 1/2 starts the fillers, which are
+   * committed (step 0) and join the clean set in position order, as in training/sample.py.
+   */
+  private async chooseLengths(): Promise<void> {
+    const queries = this.rows
+      .map((_, r) => ({ row: r, slots: [...this.slots[r]].sort((a, b) => a.pos - b.pos) }))
+      .filter((q) => q.slots.length > 0);
+    if (queries.length === 0) return;
+    const clean = packClean(queries.map((q) => this.cleanRow(q.row)));
+    const memory = await this.net.encode(clean);
+    try {
+      const logits = await this.net.decode(memory, clean, packQueries(queries.map((q) => q.slots.map((s) => s.pos))));
+      this.rounds++;
+      const gap = this.ctx.specials.gap;
+      queries.forEach((q, b) => {
+        const pGap = q.slots.map((_, i) => probabilityOf(logits.data, (b * logits.q + i) * logits.vocab, logits.vocab, gap));
+        this.commitTailFillers(q.row, q.slots, pGap);
+      });
+    } finally {
+      this.net.releaseMemory?.(memory);
+    }
+  }
+
+  /** Commits fillers from each hole's chosen length on; healed edges keep at least one token. */
+  private commitTailFillers(r: number, slots: Slot[], pGap: number[]): void {
+    const gap = this.ctx.specials.gap;
+    this.rows[r].holes.forEach((h, hole) => {
+      const idx = slots.map((s, i) => i).filter((i) => slots[i].hole === hole);
+      const minLength = h.headBytes.length > 0 || h.tailBytes.length > 0 ? 1 : 0;
+      const first = idx.findIndex((i, j) => j >= minLength && pGap[i] >= 0.5);
+      if (first === -1) return;
+      for (const i of idx.slice(first)) {
+        this.states[r][hole].positions[slots[i].index] = { id: gap, step: 1, prob: pGap[i] };
+        this.committed[r].push(slots[i]);
+      }
+    });
   }
 
   /** One encoder + decoder round over the rows in `queries`; returns one draw per queried slot. */

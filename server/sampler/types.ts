@@ -71,6 +71,8 @@ export interface RowLayout {
   holes: HoleLayout[];
 }
 
+export type LengthRule = 'cdf' | 'free';
+
 export interface SamplerOptions {
   steps: number;
   order: SamplingOrder;
@@ -85,6 +87,15 @@ export interface SamplerOptions {
    * the tail, so positions after the first filler are fillers too. Off = always run every step.
    */
   earlyStop: boolean;
+  /**
+   * How the fill length is chosen (default 'cdf'). 'cdf': before any token is drawn, one round
+   * queries every hole position from the context alone; P(gap filler) at hole offset j is the
+   * model's CDF of the fill length (training puts fillers after the middle), so the length is
+   * the first offset where it reaches 1/2, the positions from there on are committed as fillers
+   * and the rest are drawn without fillers (training/sample.py choose_lengths). 'free': every
+   * position may draw a filler; under the confidence order fills then shrink step by step.
+   */
+  length?: LengthRule;
   signal?: AbortSignal;
   onStep?: (event: StepEvent) => void;
 }

@@ -20,8 +20,9 @@ function row(prefix: string, capacity: number, suffix = ''): RowLayout {
   };
 }
 
+/** Loop mechanics are tested with per-position lengths; the 'cdf' rule has its own tests below. */
 function opts(o: Partial<SamplerOptions> = {}): SamplerOptions {
-  return { steps: 4, order: 'random', temperature: 1, topP: 1, seed: 7, singleLine: false, earlyStop: false, ...o };
+  return { steps: 4, order: 'random', temperature: 1, topP: 1, seed: 7, singleLine: false, earlyStop: false, length: 'free', ...o };
 }
 
 /** Prefers the letter whose index is the query position (a, b, c, ...). */
@@ -162,5 +163,38 @@ describe('fill text', () => {
     assert.equal(decodeFill(e), 'é日');
     assert.equal(decodeFill(e.subarray(0, 3)), 'é');
     assert.equal(decodeFill(Uint8Array.of(0x61, 0xff, 0x62)), 'ab');
+  });
+
+  describe("'cdf' length rule", () => {
+    // fillers are likely from canvas position 6 on: with the hole at 3..10, the length is 3
+    const fillersFrom6 = (_: unknown, pos: number) => (pos >= 6 ? SPECIALS.gap : tok.id('abcdefghijklmnopqrstuvwxyz'[pos % 26]));
+
+    it('chooses the length in one round over every hole position, then never draws a filler', async () => {
+      const r = row('xyz', 8, 'q');
+      const net = new FakeNetwork(tok.vocabSize, fillersFrom6);
+      const res = await runSampler(net, [r], ctx, opts({ length: 'cdf', order: 'confidence', temperature: 0 }));
+      assert.deepEqual(net.calls[0].queries[0], [3, 4, 5, 6, 7, 8, 9, 10]);
+      assert.deepEqual(net.calls[1].clean[0].pos.slice(-5), [6, 7, 8, 9, 10], 'fillers join the clean set');
+      for (const call of net.calls.slice(1)) for (const q of call.queries[0]) assert.ok(q < 6, 'only the chosen length is drawn');
+      assert.equal(fillOf(res, r), 'def');
+    });
+
+    it('is the default; without a likely filler the whole capacity is drawn, fillers banned', async () => {
+      const r = row('ab', 5);
+      const o = opts({ temperature: 1 });
+      delete o.length;
+      const net = new FakeNetwork(tok.vocabSize);  // uniform logits: P(filler) = 1 / vocab
+      const res = await runSampler(net, [r], ctx, o);
+      assert.deepEqual(net.calls[0].queries[0], [2, 3, 4, 5, 6], 'the length round queries every position');
+      assert.ok(res.rows[0][0].positions.every((p) => p.id !== -1 && p.id !== SPECIALS.gap));
+    });
+
+    it('keeps at least one token when the hole edge was healed', async () => {
+      const r = row('xyz', 4);
+      r.holes[0].headBytes = new Uint8Array([tok.tokenBytes(tok.id('d'))[0]]);
+      const res = await runSampler(new FakeNetwork(tok.vocabSize, () => SPECIALS.gap), [r], ctx, opts({ length: 'cdf', temperature: 0 }));
+      assert.notEqual(res.rows[0][0].positions[0].id, SPECIALS.gap);
+      assert.ok(res.rows[0][0].positions.slice(1).every((p) => p.id === SPECIALS.gap));
+    });
   });
 });

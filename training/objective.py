@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+import math
+
 import torch
 import torch.nn.functional as F
 
@@ -17,6 +19,12 @@ class ObjectiveConfig:
     infill_fraction: float = 0.5   # share of examples that are infill-shaped
     max_capacity: int = 96         # largest hole (tokens) seen in training
     t_min: float = 0.02            # random partitions: t in [t_min, 1 - t_min] (caps 1/t)
+    length_prior: str = "uniform"  # middle length m: "uniform" in [0, M], or "log-uniform" (m first,
+                                   # then M in [m, max]): see sample_holes
+
+    def __post_init__(self):
+        if self.length_prior not in ("uniform", "log-uniform"):
+            raise ValueError(f"length_prior must be 'uniform' or 'log-uniform', got {self.length_prior!r}")
 
     @classmethod
     def from_dict(cls, d: dict) -> "ObjectiveConfig":
@@ -52,15 +60,24 @@ def random_partition(b: int, L: int, t_min: float, gen, device):
     return g, w
 
 
-def sample_holes(b: int, L: int, max_cap: int, gen, device):
-    """Capacity M (half small holes <= 32, half up to max_cap), middle length m in [0, M],
-    hole start a in [0, L - M]."""
-    cap_small = torch.randint(1, min(32, max_cap) + 1, (b,), generator=gen, device=device)
-    cap_big = torch.randint(1, max_cap + 1, (b,), generator=gen, device=device)
-    coin = torch.rand(b, generator=gen, device=device) < 0.5
-    M = torch.where(coin, cap_small, cap_big)
-    m = (torch.rand(b, generator=gen, device=device) * (M + 1).float()).long().clamp(max=M)
-    a = (torch.rand(b, generator=gen, device=device) * (L - M + 1).float()).long()
+def sample_holes(b: int, L: int, max_cap: int, gen, device, prior: str = "uniform"):
+    """Capacity M, middle length m <= M, hole start a in [0, L - M].
+
+    "uniform": M (half <= 32, half <= max_cap), then m ~ U{0..M}. The model then learns a length
+    prior that scales with the capacity (median M/2), whatever the context says.
+    "log-uniform": m first, log-uniform over 0..max_cap, then M ~ U{max(m,1)..max_cap}: the
+    length depends on the text, not on how much room the user left."""
+    u = lambda: torch.rand(b, generator=gen, device=device)  # noqa: E731
+    if prior == "log-uniform":
+        m = (torch.exp(u() * math.log(max_cap + 1)) - 1).long().clamp(0, max_cap)
+        lo = m.clamp(min=1)
+        M = lo + (u() * (max_cap - lo + 1).float()).long().clamp(max=max_cap - lo)
+    else:
+        cap_small = torch.randint(1, min(32, max_cap) + 1, (b,), generator=gen, device=device)
+        cap_big = torch.randint(1, max_cap + 1, (b,), generator=gen, device=device)
+        M = torch.where(u() < 0.5, cap_small, cap_big)
+        m = (u() * (M + 1).float()).long().clamp(max=M)
+    a = (u() * (L - M + 1).float()).long()
     return M, m, a
 
 
@@ -101,7 +118,7 @@ def make_batch(stream: torch.Tensor, b: int, L: int, cfg: ObjectiveConfig, gap_i
     off = torch.randint(0, hi, (b,), generator=gen, device=device)
     ids_r = stream[off[:n_rand, None] + torch.arange(L, device=device)[None, :]]
     g_r, w_r = random_partition(n_rand, L, cfg.t_min, gen, device)
-    M, m, a = sample_holes(n_inf, L, cfg.max_capacity, gen, device)
+    M, m, a = sample_holes(n_inf, L, cfg.max_capacity, gen, device, cfg.length_prior)
     src, gap, hole = infill_layout(off[n_rand:], M, m, a, L)
     ids_i = stream[src].masked_fill(gap, gap_id)
     g_i, w_i = mask_in_hole(hole, M, gen)

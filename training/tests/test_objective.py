@@ -63,3 +63,21 @@ def test_loss_is_finite_for_extreme_partitions():
         loss = weighted_loss(m(ids, groups), ids, w)
         assert torch.isfinite(loss)
     assert torch.isfinite(nelbo_nats_per_token(m, ids))
+
+
+def test_log_uniform_length_prior_keeps_lengths_short_and_independent_of_capacity():
+    from objective import sample_holes
+    M, m, a = sample_holes(20000, 256, 96, gen(3), "cpu", "log-uniform")
+    assert ((m >= 0) & (m <= M) & (M >= 1) & (M <= 96) & (a + M <= 256)).all()
+    big = M > 64
+    # median length about sqrt(97) - 1 overall, and not driven up by large capacities
+    assert 4 <= m.float().median() <= 14
+    assert m[big].float().median() < 20
+    Mu, mu, _ = sample_holes(20000, 256, 96, gen(3), "cpu", "uniform")
+    assert mu[Mu > 64].float().median() > 30  # the old prior: half the capacity
+
+
+def test_unknown_length_prior_is_rejected():
+    import pytest
+    with pytest.raises(ValueError, match="length_prior"):
+        ObjectiveConfig(length_prior="zipf")

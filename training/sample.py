@@ -55,6 +55,19 @@ def filter_logits(logits: torch.Tensor, temperature: float, top_p: float) -> tor
     return logits
 
 
+def draw(lg: torch.Tensor, opts: SampleOptions, gen):
+    """Token per query row and its confidence: the probability of the drawn token under the
+    adjusted distribution; at temperature <= 0 (greedy) the untempered probability of the
+    argmax, so confidences stay comparable instead of all being ~1."""
+    if opts.temperature <= 0:
+        probs = lg.double().softmax(-1)
+        tok = probs.argmax(-1)
+    else:
+        probs = filter_logits(lg, opts.temperature, opts.top_p).softmax(-1)
+        tok = torch.multinomial(probs, 1, generator=gen).squeeze(1)
+    return tok, probs.gather(1, tok[:, None]).squeeze(1)
+
+
 @torch.no_grad()
 def infill(model, prefixes, suffixes, capacities, special_ids: dict, opts: SampleOptions):
     """Fill a batch of holes; returns token lists with gap fillers removed."""
@@ -82,11 +95,10 @@ def infill(model, prefixes, suffixes, capacities, special_ids: dict, opts: Sampl
                 continue
             lg = logits[b, : len(q)].clone()
             lg[:, banned] = -math.inf
-            probs = filter_logits(lg, opts.temperature, opts.top_p).softmax(-1)
-            tok = torch.multinomial(probs, 1, generator=gen).squeeze(1)
-            conf = probs.gather(1, tok[:, None]).squeeze(1)
+            tok, conf = draw(lg, opts, gen)
             k = math.ceil(len([p for p in holes[b] if p not in filled[b]]) / (steps - step))
-            keep = conf.argsort(descending=True)[:k] if opts.order == "confidence" else range(min(k, len(q)))
+            # ties (common at temperature 0) go to the earlier position: q is in position order
+            keep = conf.argsort(descending=True, stable=True)[:k] if opts.order == "confidence" else range(min(k, len(q)))
             for i in keep:
                 filled[b][q[i]] = int(tok[i])
                 clean[b].append((q[i], int(tok[i])))

@@ -30,12 +30,9 @@ function layout(prefix: number[], suffix: number[], capacity: number, canvas: nu
 describe('sampler parity with training/sample.py (greedy, tiny model)', () => {
   const fx = JSON.parse(readFileSync(join(__dirname, 'fixtures/sampler-parity.json'), 'utf8')) as { cases: Case[] };
   for (const c of fx.cases) {
-    // At temperature 0 sample.py ranks confidence with softmax(logits / 1e-6), where every
-    // argmax has probability ~1 and torch's argsort breaks the ties arbitrarily; ours ranks by
-    // the untempered probability of the argmax. Until the spec settles this, only the
-    // RNG-free, tie-free order (left-to-right) is compared exactly.
-    const todo = c.order === 'confidence' ? 'confidence at temperature 0 is tie-broken differently in sample.py (see note)' : undefined;
-    it(`${c.order}, ${c.steps} steps, capacity ${c.capacity}`, { todo }, async () => {
+    // Greedy on both sides: confidence = untempered probability of the argmax, ties to the
+    // earlier position (training/sample.py draw()), so every order is compared exactly.
+    it(`${c.order}, ${c.steps} steps, capacity ${c.capacity}`, async () => {
       const m = await loadModel(TINY, { executionProvider: 'cpu', threads: 1 });
       try {
         const canvas = m.manifest.architecture.canvas;

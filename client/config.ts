@@ -10,7 +10,7 @@ export function readSettings(): ClientSettings {
   // Spread the section into a plain object; nested `inline.*` keys arrive as an object.
   const raw: Record<string, unknown> = {};
   for (const key of ['steps', 'order', 'temperature', 'topP', 'seed', 'capacity', 'inline',
-    'executionProvider', 'threads', 'contextWindow', 'holeMarker']) {
+    'executionProvider', 'threads', 'contextCache', 'contextWindow', 'holeMarker']) {
     raw[key] = cfg.get(key);
   }
   return buildSettings(raw, cfg.inspect<string>('modelPath'));

@@ -234,7 +234,7 @@ export interface PgmSettings {
 export const DEFAULT_SETTINGS: Readonly<PgmSettings> = Object.freeze({
   steps: 8,
   order: 'confidence',
-  temperature: 0.7,
+  temperature: 0.5,
   topP: 0.95,
   seed: null,
   capacity: 64,

@@ -27,7 +27,7 @@ test('values are sanitised', () => {
 
 test('sampling options carry the current settings', () => {
   const s = buildSettings({ steps: 3, seed: 7 }, undefined);
-  assert.deepEqual(samplingOptions(s.server), { steps: 3, order: 'confidence', temperature: 0.7, topP: 0.95, seed: 7, capacity: 64 });
+  assert.deepEqual(samplingOptions(s.server), { steps: 3, order: 'confidence', temperature: 0.5, topP: 0.95, seed: 7, capacity: 64 });
 });
 
 test('inline suggestions are off in untrusted workspaces', () => {

@@ -67,7 +67,8 @@ def load_weights_any(path: Path) -> tuple[dict, dict, dict]:
     try:
         obj = load_checked(path, FORMAT)
         return obj["ema"], obj["config"]["model"], {"tokens": obj["tokens"], "wall_s": obj["wall_s"],
-                                                     "step": obj["step"], **obj.get("extra", {})}
+                                                     "step": obj["step"], "train_config": obj["config"],
+                                                     **obj.get("extra", {})}
     except CheckpointError as first:
         try:
             obj = load_checked(path, SHIPPED_FORMAT)

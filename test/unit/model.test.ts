@@ -19,6 +19,15 @@ describe('BPE tokenizer (models/tiny/tokenizer.json)', () => {
     assert.deepEqual(tok.encode('  \n\n\tconst a = `${b}`;'), [259, 575, 200, 627, 278, 274, 281, 861, 6, 93, 68, 95, 66, 29]);
   });
 
+  it('matches the Python tokenizers ids for the shipped model too (models/pgm-code)', () => {
+    const shipped = loadBpeTokenizer(join(TINY, '..', 'pgm-code', 'tokenizer.json'), 4096, [0, 1, 2]);
+    // reference ids from `tokenizers` 0.23 (Python) for models/pgm-code/tokenizer.json
+    assert.deepEqual(shipped.encode('def foo(x):\n    return x + 1\n'), [331, 3229, 10, 90, 335, 272, 369, 506, 443, 352, 201]);
+    assert.deepEqual(shipped.encode('  \n\n\tconst a = `${b}`;'), [259, 438, 200, 535, 278, 274, 3597, 68, 4011]);
+    assert.deepEqual(shipped.encode('héllo wörld — 日本語 🎉'),
+      [74, 130, 105, 78, 321, 327, 130, 117, 84, 1282, 3656, 223, 165, 248, 101, 165, 253, 108, 167, 106, 255, 223, 175, 256, 239, 234]);
+  });
+
   it('round-trips text through token bytes, including multi-byte characters', () => {
     for (const s of ['héllo wörld — 日本語 🎉', 'x\r\n\ty', '']) assert.equal(tok.decode(tok.encode(s)), s);
     assert.equal(tok.tokenBytes(0).length, 0, 'specials have no bytes');

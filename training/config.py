@@ -3,11 +3,12 @@ Unknown keys anywhere are rejected, so a typo never silently falls back to a def
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from model import PGMConfig
 from objective import ObjectiveConfig
+from strict import strict_init
 
 
 @dataclass
@@ -32,10 +33,7 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "TrainConfig":
-        unknown = set(d) - {f.name for f in fields(cls)}
-        if unknown:
-            raise ValueError(f"unknown train config keys: {sorted(unknown)}")
-        return cls(**d)
+        return strict_init(cls, d, "train")
 
 
 @dataclass

@@ -9,11 +9,13 @@ No trainer or data imports here: this file is what gets exported to ONNX.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from strict import strict_init
 
 
 @dataclass
@@ -30,11 +32,7 @@ class PGMConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "PGMConfig":
-        known = {f.name for f in fields(cls)}
-        unknown = set(d) - known
-        if unknown:
-            raise ValueError(f"unknown model config keys: {sorted(unknown)}")
-        return cls(**d)
+        return strict_init(cls, d, "model")
 
     def __post_init__(self):
         if self.d_model % self.n_heads or (self.d_model // self.n_heads) % 2:

@@ -6,12 +6,13 @@ A batch is (ids [B, L], groups [B, L], weights [B, L]); loss = sum(weights * nll
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-
 import math
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
+
+from strict import strict_init
 
 
 @dataclass
@@ -28,10 +29,7 @@ class ObjectiveConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "ObjectiveConfig":
-        unknown = set(d) - {f.name for f in fields(cls)}
-        if unknown:
-            raise ValueError(f"unknown objective config keys: {sorted(unknown)}")
-        return cls(**d)
+        return strict_init(cls, d, "objective")
 
 
 def stratified_t(b: int, gen: torch.Generator, device) -> torch.Tensor:

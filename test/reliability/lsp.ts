@@ -11,6 +11,7 @@ import {
   StreamMessageReader, StreamMessageWriter, createProtocolConnection, type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { PgmMethods, type StatusParams } from '../../server/protocol';
+import { createRng } from '../../server/sampler/prng';
 
 export const ROOT = join(__dirname, '../..');
 export const SERVER = join(ROOT, 'dist/server.js');
@@ -143,17 +144,8 @@ export class Server {
   }
 }
 
-/** A deterministic PRNG (mulberry32) so load and fuzz runs reproduce from their seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic PRNG so load and fuzz runs reproduce from their seed (the sampler's own). */
+export const prng = createRng;
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;

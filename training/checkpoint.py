@@ -28,8 +28,9 @@ def atomic_save(obj, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def load_checked(path: Path, expected_format: str) -> dict:
+def load_checked(path: Path, expected_format: str | tuple[str, ...]) -> dict:
     """torch.load with a clear error for missing, truncated or foreign files."""
+    expected = (expected_format,) if isinstance(expected_format, str) else expected_format
     path = Path(path)
     if not path.exists():
         raise CheckpointError(f"checkpoint not found: {path}")
@@ -39,9 +40,9 @@ def load_checked(path: Path, expected_format: str) -> dict:
         raise CheckpointError(
             f"checkpoint {path} is corrupt or unreadable ({type(e).__name__}: {e}). "
             "Refusing to start from scratch silently: delete it or pass another run folder.") from e
-    if not isinstance(obj, dict) or obj.get("format") != expected_format:
+    if not isinstance(obj, dict) or obj.get("format") not in expected:
         got = obj.get("format") if isinstance(obj, dict) else type(obj).__name__
-        raise CheckpointError(f"{path} is not a {expected_format} file (found {got!r})")
+        raise CheckpointError(f"{path} is not a {' or '.join(expected)} file (found {got!r})")
     return obj
 
 
@@ -64,18 +65,13 @@ def load_weights_any(path: Path) -> tuple[dict, dict, dict]:
     path = Path(path)
     if path.is_dir():
         return load_model_folder(path)
-    try:
-        obj = load_checked(path, FORMAT)
+    obj = load_checked(path, (FORMAT, SHIPPED_FORMAT))
+    if obj["format"] == FORMAT:
         return obj["ema"], obj["config"]["model"], {"tokens": obj["tokens"], "wall_s": obj["wall_s"],
                                                      "step": obj["step"], "train_config": obj["config"],
                                                      **obj.get("extra", {})}
-    except CheckpointError as first:
-        try:
-            obj = load_checked(path, SHIPPED_FORMAT)
-        except CheckpointError:
-            raise first
-        w = {k: (v.float() if v.is_floating_point() else v) for k, v in obj["weights"].items()}
-        return w, obj["model_config"], obj["provenance"]
+    w = {k: (v.float() if v.is_floating_point() else v) for k, v in obj["weights"].items()}
+    return w, obj["model_config"], obj["provenance"]
 
 
 def load_model_folder(folder: Path) -> tuple[dict, dict, dict]:

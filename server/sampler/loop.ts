@@ -11,7 +11,7 @@ import { createRng, type Rng } from './prng';
 import { effectiveSteps, fixedOrder } from './schedule';
 import { initialStates, isOpen, settleHole, slotsOfRow, type Slot } from './state';
 import { fillBytes } from './fill';
-import type { HoleState, Network, RowLayout, SamplerOptions, SamplerResult, SpecialIds } from './types';
+import type { HoleState, Logits, Network, RowLayout, SamplerOptions, SamplerResult, SpecialIds } from './types';
 
 export interface SamplerContext {
   specials: SpecialIds;
@@ -136,19 +136,12 @@ class SamplerRun<M> {
       .map((_, r) => ({ row: r, slots: [...this.slots[r]].sort((a, b) => a.pos - b.pos) }))
       .filter((q) => q.slots.length > 0);
     if (queries.length === 0) return;
-    const clean = packClean(queries.map((q) => this.cleanRow(q.row)));
-    const memory = await this.net.encode(clean);
-    try {
-      const logits = await this.net.decode(memory, clean, packQueries(queries.map((q) => q.slots.map((s) => s.pos))));
-      this.rounds++;
-      const gap = this.ctx.specials.gap;
-      queries.forEach((q, b) => {
-        const pGap = q.slots.map((_, i) => probabilityOf(logits.data, (b * logits.q + i) * logits.vocab, logits.vocab, gap));
-        this.commitTailFillers(q.row, q.slots, pGap);
-      });
-    } finally {
-      this.net.releaseMemory?.(memory);
-    }
+    const logits = await this.logitsFor(queries);
+    const gap = this.ctx.specials.gap;
+    queries.forEach((q, b) => {
+      const pGap = q.slots.map((_, i) => probabilityOf(logits.data, (b * logits.q + i) * logits.vocab, logits.vocab, gap));
+      this.commitTailFillers(q.row, q.slots, pGap);
+    });
   }
 
   /** Commits fillers from each hole's chosen length on; healed edges keep at least one token. */
@@ -168,18 +161,24 @@ class SamplerRun<M> {
 
   /** One encoder + decoder round over the rows in `queries`; returns one draw per queried slot. */
   private async round(queries: RowQuery[]): Promise<Draw[][]> {
+    const logits = await this.logitsFor(queries);
+    const { temperature, topP } = this.opts;
+    return queries.map((q, b) =>
+      q.slots.map((_, i) => {
+        const offset = (b * logits.q + i) * logits.vocab;
+        return drawToken(logits.data, offset, q.candidates[i], { temperature, topP }, this.rng);
+      }),
+    );
+  }
+
+  /** Encoder over each row's clean set, decoder over its queried slots; one network round. */
+  private async logitsFor(queries: { row: number; slots: Slot[]; exclude?: Set<number> }[]): Promise<Logits> {
     const clean = packClean(queries.map((q) => this.cleanRow(q.row, q.exclude)));
     const memory = await this.net.encode(clean);
     try {
       const logits = await this.net.decode(memory, clean, packQueries(queries.map((q) => q.slots.map((s) => s.pos))));
       this.rounds++;
-      const { temperature, topP } = this.opts;
-      return queries.map((q, b) =>
-        q.slots.map((_, i) => {
-          const offset = (b * logits.q + i) * logits.vocab;
-          return drawToken(logits.data, offset, q.candidates[i], { temperature, topP }, this.rng);
-        }),
-      );
+      return logits;
     } finally {
       this.net.releaseMemory?.(memory);
     }

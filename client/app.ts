@@ -4,6 +4,7 @@
  * LanguageClient's own (client-lived) ones are managed by ServerOwner.
  */
 import * as vscode from 'vscode';
+import { showAlternatives } from './alternatives';
 import { Commands, showActions } from './commands';
 import { onSettingsChanged, readSettings, workspaceSetsModelPath } from './config';
 import { ErrorNotice } from './errorNotice';
@@ -56,6 +57,7 @@ export class PgmExtension {
     return [
       reg(Commands.infillSelection, () => infillSelections(deps)),
       reg(Commands.infillHoles, () => infillHoles(deps)),
+      reg(Commands.showAlternatives, () => showAlternatives(deps)),
       reg(Commands.showLiveView, () => this.live.show()),
       reg(Commands.restartServer, () => this.owner.restart().catch((err) => this.log.debug(`restart failed: ${errorText(err)}`))),
       reg(Commands.showLog, () => this.log.show(true)),

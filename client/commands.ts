@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 export const Commands = {
   infillSelection: 'pgmInfill.infillSelection',
   infillHoles: 'pgmInfill.infillHoles',
+  showAlternatives: 'pgmInfill.showAlternatives',
   showLiveView: 'pgmInfill.showLiveView',
   restartServer: 'pgmInfill.restartServer',
   showLog: 'pgmInfill.showLog',
@@ -17,6 +18,7 @@ export async function showActions(inlineEnabled: boolean): Promise<void> {
   const items: ActionItem[] = [
     { label: '$(wand) Infill Selection', command: Commands.infillSelection },
     { label: '$(symbol-snippet) Infill Placeholder Holes', command: Commands.infillHoles },
+    { label: '$(list-ordered) Show Alternatives', command: Commands.showAlternatives },
     { label: '$(eye) Show Denoising View', command: Commands.showLiveView },
     { label: inlineEnabled ? '$(circle-slash) Disable Inline Suggestions' : '$(lightbulb) Enable Inline Suggestions', command: Commands.toggleInline },
     { label: '', kind: vscode.QuickPickItemKind.Separator },

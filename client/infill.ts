@@ -8,13 +8,15 @@ import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import {
   PgmErrorCodes, PgmMethods, REQUEST_CANCELLED,
-  type InfillParams, type InfillResult, type ProgressParams,
+  type InfillParams, type InfillResult, type ProgressParams, type SamplingOptions,
 } from '../server/protocol';
 import { applyFill } from './applyFill';
 import { readSettings } from './config';
 import { LiveDecorations } from './liveDecorations';
 import { committedFraction, rangeContext, type LiveMessage } from './liveModel';
-import { checkEdits, findHoles, hasOverlap, normalizeRanges } from './ranges';
+import { holeAnswers, lowConfidenceSummary, scoreText, type HoleAnswer } from './candidates';
+import { CAP_IT, FILL_IN_PARTS, oversizeChoice, oversizeQuestion, selectionTooLarge, type OversizeChoice } from './oversize';
+import { checkEdits, describeTargets, findHoles, hasOverlap, normalizeRanges } from './ranges';
 import { samplingOptions } from './settings';
 import { errorText, type ServerOwner } from './serverOwner';
 import type { StatusItem } from './statusItem';
@@ -30,8 +32,8 @@ export interface InfillDeps {
 export async function infillSelections(deps: InfillDeps): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) { void vscode.window.showInformationMessage('PGM Infill: open a file and select the text to fill.'); return; }
-  const n = editor.selections.length;
-  await runFill(deps, editor, editor.selections.map((s) => new vscode.Range(s.start, s.end)), n === 1 ? 'selection' : `${n} selections`);
+  const ranges = editor.selections.map((s) => new vscode.Range(s.start, s.end));
+  await runFill(deps, editor, ranges, describeTargets(ranges));
 }
 
 export async function infillHoles(deps: InfillDeps): Promise<void> {
@@ -44,29 +46,43 @@ export async function infillHoles(deps: InfillDeps): Promise<void> {
   await runFill(deps, editor, ranges, `${ranges.length} hole${ranges.length === 1 ? '' : 's'}`);
 }
 
-async function runFill(deps: InfillDeps, editor: vscode.TextEditor, raw: vscode.Range[], what: string): Promise<void> {
+/** Extra request options of a fill (the agreed issue-9 fields; typed by the contract once it lands). */
+export interface FillExtras { candidates?: number; oversize?: OversizeChoice }
+type FillParams = InfillParams & { options: SamplingOptions & FillExtras };
+
+export interface FillAnswer { params: FillParams; result: InfillResult; holes: HoleAnswer[]; scheduled?: number }
+
+/**
+ * One fill request with everything around it: the live view, the tinted ranges, progress with
+ * cancel, the oversize question. `use` gets the answer while the ranges are still decorated;
+ * cancellation and failures are reported here and never reach it.
+ */
+export async function withFill(
+  deps: InfillDeps, editor: vscode.TextEditor, raw: vscode.Range[], what: string, extras: FillExtras,
+  use: (answer: FillAnswer, deco: LiveDecorations) => Promise<void>,
+): Promise<void> {
   const ranges = normalizeRanges(raw);
   if (hasOverlap(ranges)) { void vscode.window.showWarningMessage('PGM Infill: the ranges overlap.'); return; }
   const doc = editor.document;
   const text = doc.getText();
-  const params: InfillParams = {
+  const params: FillParams = {
     textDocument: { uri: doc.uri.toString(), version: doc.version },
     ranges: ranges.map((r) => ({ start: r.start, end: r.end })),
-    options: samplingOptions(readSettings().server),
+    options: { ...samplingOptions(readSettings().server), ...extras },
     requestId: randomUUID(),
     progress: true,
   };
   const requestId = params.requestId!;
   deps.live({
     type: 'start', requestId, title: `${doc.fileName.split(/[\\/]/).pop()} · ${what}`,
-    steps: params.options?.steps ?? 0,
+    steps: params.options.steps ?? 0,
     ranges: ranges.map((r) => rangeContext(text, doc.offsetAt(r.start), doc.offsetAt(r.end))),
   });
   deps.status.setBusy(true);
   const decorations = new LiveDecorations(editor, ranges);
   try {
-    const { result, scheduled } = await requestWithProgress(deps, params, decorations);
-    if (result) await applyResult(deps, doc, params, result, scheduled);
+    const { result, scheduled } = await sendAsking(deps, params, decorations);
+    if (result) await use({ params, result, holes: holeAnswers(result), scheduled }, decorations);
     else deps.live({ type: 'done', requestId, outcome: 'cancelled' });
   } catch (err) {
     reportFailure(deps, err);
@@ -74,6 +90,28 @@ async function runFill(deps: InfillDeps, editor: vscode.TextEditor, raw: vscode.
   } finally {
     decorations.dispose();
     deps.status.setBusy(false);
+  }
+}
+
+async function runFill(deps: InfillDeps, editor: vscode.TextEditor, raw: vscode.Range[], what: string): Promise<void> {
+  await withFill(deps, editor, raw, what, {}, (a) => applyAnswer(deps, editor.document, a, a.holes.map((h) => h.text)));
+}
+
+/** Sends the request; a selection too large for one fill asks the user (parts, cap or cancel) once. */
+async function sendAsking(deps: InfillDeps, params: FillParams, deco: LiveDecorations): Promise<Answer> {
+  try {
+    return await requestWithProgress(deps, params, deco);
+  } catch (err) {
+    const big = selectionTooLarge(err);
+    if (!big || params.options.oversize) throw err;
+    const q = oversizeQuestion(big, params.ranges.length);
+    deps.log.info(`selection too large: ${big.tokens} tokens, at most ${big.maxTokens} per fill; asking`);
+    const pick = await vscode.window.showWarningMessage(`PGM Infill: ${q.message}`, { modal: true, detail: q.detail }, FILL_IN_PARTS, CAP_IT);
+    const choice = oversizeChoice(pick);
+    deps.log.info(`oversized selection: ${choice ?? 'cancelled'}`);
+    if (!choice) return {};
+    params.options = { ...params.options, oversize: choice };
+    return requestWithProgress(deps, params, deco);
   }
 }
 
@@ -110,11 +148,14 @@ async function requestWithProgress(deps: InfillDeps, params: InfillParams, deco:
   });
 }
 
-async function applyResult(
-  deps: InfillDeps, doc: vscode.TextDocument, params: InfillParams, result: InfillResult, scheduled: number | undefined,
-): Promise<void> {
+/**
+ * Applies one text per hole (the chosen fills, or the user's picks) with the fill rules: only the
+ * requested ranges, only to the requested version, one undo step. Low confidence is said, not hidden.
+ */
+export async function applyAnswer(deps: InfillDeps, doc: vscode.TextDocument, a: FillAnswer, texts: readonly string[]): Promise<void> {
+  const { params, result, scheduled } = a;
   const requestId = params.requestId!;
-  const check = checkEdits(params.ranges, result.edits ?? []);
+  const check = checkEdits(params.ranges, (result.edits ?? []).map((e, i) => ({ range: e.range, newText: texts[i] ?? e.newText })));
   if (!check.ok) {
     deps.log.error(`fill refused: ${check.reason} (request ${requestId})`);
     void vscode.window.showErrorMessage('PGM Infill: the server answered with an edit outside the selection; nothing was changed.');
@@ -123,10 +164,12 @@ async function applyResult(
   }
   const outcome = await applyFill(doc, params.textDocument.version, check.edits);
   const s = result.stats;
+  const low = lowConfidenceSummary(a.holes);
   deps.log.info(`fill ${outcome}: ${params.ranges.length} range(s), ${s.steps} steps, ${s.order}, ${Math.round(s.ms)} ms ` +
-    `(queue ${Math.round(s.queueMs)} ms), ${s.model} on ${s.device}, seed ${s.seed}, tokens [${s.tokensPerRange.join(', ')}]`);
-  deps.status.setLastFill({ ms: s.ms, steps: s.steps, scheduled, ranges: params.ranges.length });
-  deps.live({ type: 'done', requestId, outcome, ms: s.ms, steps: s.steps });
+    `(queue ${Math.round(s.queueMs)} ms), ${s.model} on ${s.device}, seed ${s.seed}, tokens [${s.tokensPerRange.join(', ')}], ` +
+    `scores [${a.holes.map((h) => scoreText(h.score)).join(', ')}]${low ? `, ${low}` : ''}`);
+  deps.status.setLastFill({ ms: s.ms, steps: s.steps, scheduled, ranges: params.ranges.length, lowConfidence: low || undefined });
+  deps.live({ type: 'done', requestId, outcome, ms: s.ms, steps: s.steps, holes: a.holes.map((h) => ({ score: h.score, lowConfidence: h.lowConfidence, parses: h.parses })) });
   if (outcome === 'stale') void vscode.window.showWarningMessage('PGM Infill: the document changed during the fill; nothing was applied.');
   if (outcome === 'failed') void vscode.window.showErrorMessage('PGM Infill: the editor refused the edit; nothing was applied.');
 }

@@ -2,12 +2,13 @@
  * Inline (ghost text) suggestions through LSP `textDocument/inlineCompletion`, as middleware of
  * the LanguageClient's provider: gate (setting, trust, server ready) -> debounce (dropped when
  * the user keeps typing) -> request (cancelled with VS Code's token) -> post-process (no text
- * the line already holds). This is the typing path: it logs, it never shows a toast.
+ * the line already holds; the server's ranked items kept in order, repeats dropped, so VS Code
+ * cycles them with Alt+] / Alt+[). This is the typing path: it logs, it never shows a toast.
  */
 import * as vscode from 'vscode';
 import { InlineCompletionRequest, type LanguageClient, type Middleware } from 'vscode-languageclient/node';
 import { PgmErrorCodes, REQUEST_CANCELLED } from '../server/protocol';
-import { debounce, prepareSuggestion } from './inlineText';
+import { debounce, prepareSuggestions } from './inlineText';
 import type { ServerView } from './serverState';
 import { inlineOffReason, type ClientSettings } from './settings';
 
@@ -29,15 +30,14 @@ function waitDebounce(ms: number, token: vscode.CancellationToken): Promise<bool
 
 function postProcess(items: vscode.InlineCompletionItem[], doc: vscode.TextDocument, pos: vscode.Position): vscode.InlineCompletionItem[] {
   const after = doc.lineAt(pos.line).text.slice(pos.character);
-  const out: vscode.InlineCompletionItem[] = [];
+  const texts: string[] = [];
   for (const item of items) {
     if (typeof item.insertText !== 'string') continue;
     // We only show insertions at the cursor; a server range elsewhere is not trusted.
     if (item.range && !(item.range.isEmpty && item.range.start.isEqual(pos))) continue;
-    const text = prepareSuggestion(item.insertText, after);
-    if (text !== undefined) out.push(new vscode.InlineCompletionItem(text, new vscode.Range(pos, pos)));
+    texts.push(item.insertText);
   }
-  return out;
+  return prepareSuggestions(texts, after).map((text) => new vscode.InlineCompletionItem(text, new vscode.Range(pos, pos)));
 }
 
 async function request(

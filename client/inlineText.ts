@@ -31,6 +31,20 @@ export function prepareSuggestion(insert: string, lineAfterCursor: string): stri
 }
 
 /**
+ * The ranked suggestions of one request (the server sends up to K, best first), each prepared as
+ * above; empty ones and repeats (two candidates that differ only in the trimmed overlap) dropped,
+ * order kept, so VS Code cycles them best first (Alt+] / Alt+[).
+ */
+export function prepareSuggestions(inserts: readonly string[], lineAfterCursor: string): string[] {
+  const out: string[] = [];
+  for (const insert of inserts) {
+    const text = prepareSuggestion(insert, lineAfterCursor);
+    if (text !== undefined && !out.includes(text)) out.push(text);
+  }
+  return out;
+}
+
+/**
  * Resolves true after `ms`, or false as soon as `onCancel` fires (the user kept typing), so a
  * request dropped during the debounce never reaches the server.
  */

@@ -34,6 +34,25 @@ export class LiveDecorations implements vscode.Disposable {
     this.editor.setDecorations(holeStyle, options);
   }
 
+  /** Shows a candidate per range (Show Alternatives previews); undefined keeps a range plain. */
+  preview(texts: readonly (string | undefined)[], note: string): void {
+    const options = this.ranges.map((range, i) => {
+      const text = texts[i];
+      if (text === undefined) return { range };
+      return {
+        range,
+        renderOptions: {
+          after: {
+            contentText: ` ⟵ ${previewText(text) || '(empty)'}  (${note})`,
+            color: new vscode.ThemeColor('editorCodeLens.foreground'),
+            fontStyle: 'italic',
+          },
+        },
+      };
+    });
+    this.editor.setDecorations(holeStyle, options);
+  }
+
   dispose(): void {
     this.editor.setDecorations(holeStyle, []);
   }

@@ -55,3 +55,17 @@ export function checkEdits(requested: readonly Rng[], edits: readonly InfillEdit
   }
   return { ok: true, edits: [...edits] };
 }
+
+export function isEmptyRange(r: Rng): boolean {
+  return comparePos(r.start, r.end) === 0;
+}
+
+/** What a fill of these ranges targets, in words: 'selection', 'cursor', '2 selections', '1 selection + 1 cursor'. */
+export function describeTargets(ranges: readonly Rng[]): string {
+  const cursors = ranges.filter(isEmptyRange).length;
+  const sel = ranges.length - cursors;
+  const part = (n: number, word: string): string => (n === 1 ? word : `${n} ${word}s`);
+  if (cursors === 0) return part(sel, 'selection');
+  if (sel === 0) return cursors === 1 ? 'at the cursor' : `at ${cursors} cursors`;
+  return `${sel} selection${sel === 1 ? '' : 's'} + ${cursors} cursor${cursors === 1 ? '' : 's'}`;
+}

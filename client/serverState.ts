@@ -21,6 +21,8 @@ export interface LastFill {
   /** Steps the server scheduled for the fill (from its progress notifications), when known. */
   scheduled?: number;
   ranges: number;
+  /** Set when a fill was under the confidence threshold (still applied), e.g. 'low confidence'. */
+  lowConfidence?: string;
 }
 
 export interface StatusContext {
@@ -64,8 +66,9 @@ function icon(v: ServerView, busy: boolean): string {
 /** Turns the server view + context into the status bar text, tooltip and accessible label. */
 export function presentStatus(v: ServerView, ctx: StatusContext): StatusPresentation {
   const latency = ctx.lastFill?.ms ?? (v.kind === 'ready' ? v.lastLatencyMs : undefined);
+  const lowMark = v.kind === 'ready' && ctx.lastFill?.lowConfidence ? ' · low confidence' : '';
   const short = v.kind === 'ready'
-    ? `PGM ${latency !== undefined ? `${Math.round(latency)} ms` : v.device}`
+    ? `PGM ${latency !== undefined ? `${Math.round(latency)} ms` : v.device}${lowMark}`
     : v.kind === 'error' ? 'PGM error' : `PGM ${v.kind}`;
   const lines = [`PGM Infill: ${stateWords(v)}`];
   if (v.kind === 'ready') lines.push(`model ${v.model} on ${v.device}`);
@@ -73,7 +76,8 @@ export function presentStatus(v: ServerView, ctx: StatusContext): StatusPresenta
   if (ctx.lastFill) {
     const f = ctx.lastFill;
     const sched = f.scheduled !== undefined ? ` (${f.scheduled} scheduled)` : '';
-    lines.push(`last fill ${Math.round(f.ms)} ms, ${f.steps} steps${sched}, ${f.ranges} range${f.ranges === 1 ? '' : 's'}`);
+    const low = f.lowConfidence ? `, ${f.lowConfidence}` : '';
+    lines.push(`last fill ${Math.round(f.ms)} ms, ${f.steps} steps${sched}, ${f.ranges} range${f.ranges === 1 ? '' : 's'}${low}`);
   } else if (latency !== undefined) {
     lines.push(`last fill ${Math.round(latency)} ms`);
   }

@@ -13,6 +13,7 @@
   const rangesEl = el('ranges');
   let start = null;
   let frame = null;
+  let verdicts = null; // per hole {score, lowConfidence, parses} once the fill is done
   let timer = null;
 
   function tokenSpan(t, viewStep) {
@@ -36,6 +37,16 @@
     box.className = 'range';
     const h = document.createElement('h2');
     h.textContent = `hole ${i + 1}`;
+    const v = verdicts && verdicts[i];
+    if (v) {
+      const score = typeof v.score === 'number' && Number.isFinite(v.score) ? ` · score ${v.score.toFixed(2)}` : '';
+      const parses = v.parses === true ? ' · parses' : v.parses === false ? ' · does not parse' : '';
+      h.append(score + parses);
+      if (v.lowConfidence) {
+        box.classList.add('low');
+        h.append(' ', Object.assign(document.createElement('span'), { className: 'badge low', textContent: 'low confidence' }));
+      }
+    }
     const pre = document.createElement('pre');
     const ctx = start && start.ranges[i];
     if (ctx) pre.append(Object.assign(document.createElement('span'), { className: 'ctx', textContent: ctx.before }));
@@ -69,7 +80,7 @@
     if (!m || typeof m.type !== 'string') return;
     if (m.type === 'start') {
       stopReplay();
-      start = m; frame = null;
+      start = m; frame = null; verdicts = null;
       title.textContent = m.title;
       meta.textContent = `${m.steps} steps requested · running…`;
       setStep(0, m.steps);
@@ -80,7 +91,11 @@
     } else if (m.type === 'done' && (!start || m.requestId === start.requestId)) {
       const ms = typeof m.ms === 'number' ? ` · ${Math.round(m.ms)} ms` : '';
       const steps = typeof m.steps === 'number' ? ` · ${m.steps} steps` : '';
-      meta.textContent = `${m.outcome}${steps}${ms}`;
+      verdicts = Array.isArray(m.holes) ? m.holes : null;
+      const lows = verdicts ? verdicts.filter((v) => v && v.lowConfidence).length : 0;
+      const low = lows === 0 ? '' : verdicts.length === 1 ? ' · low confidence' : ` · low confidence in ${lows} of ${verdicts.length} holes`;
+      meta.textContent = `${m.outcome}${low}${steps}${ms}`;
+      render();
     }
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { debounce, prepareSuggestion, suffixOverlap, trimSuffixOverlap } from '../../client/inlineText';
+import { debounce, prepareSuggestion, prepareSuggestions, suffixOverlap, trimSuffixOverlap } from '../../client/inlineText';
 
 test('suffixOverlap finds the longest tail of the fill that the line already has', () => {
   assert.equal(suffixOverlap('foo(a, b)', ')'), 1);
@@ -28,4 +28,9 @@ test('debounce resolves true after the wait and false when cancelled first', asy
   const p = debounce(10_000, (cb) => { cancel = cb; });
   cancel();
   assert.equal(await p, false);
+});
+
+test('prepareSuggestions keeps the ranked order and drops empty and repeated items', () => {
+  assert.deepEqual(prepareSuggestions(['a + b);', 'a + b', ' ', 'c);', 'a - b);'], ');'), ['a + b', 'c', 'a - b']);
+  assert.deepEqual(prepareSuggestions([], ''), []);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkEdits, findHoles, hasOverlap, normalizeRanges, type Rng } from '../../client/ranges';
+import { checkEdits, describeTargets, findHoles, hasOverlap, normalizeRanges, type Rng } from '../../client/ranges';
 
 const r = (l0: number, c0: number, l1: number, c1: number): Rng => ({ start: { line: l0, character: c0 }, end: { line: l1, character: c1 } });
 
@@ -36,4 +36,12 @@ test('checkEdits refuses an edit outside the ranges, or a range edited twice', (
   assert.equal(twice.ok, false);
   const malformed = checkEdits(req, [{ range: r(0, 0, 0, 3) } as never]);
   assert.equal(malformed.ok, false);
+});
+
+test('describeTargets names selections and cursors (empty selections fill at the cursor)', () => {
+  assert.equal(describeTargets([r(1, 0, 1, 5)]), 'selection');
+  assert.equal(describeTargets([r(1, 0, 1, 5), r(2, 0, 2, 1)]), '2 selections');
+  assert.equal(describeTargets([r(1, 3, 1, 3)]), 'at the cursor');
+  assert.equal(describeTargets([r(1, 3, 1, 3), r(2, 3, 2, 3)]), 'at 2 cursors');
+  assert.equal(describeTargets([r(1, 0, 1, 5), r(2, 3, 2, 3)]), '1 selection + 1 cursor');
 });

@@ -29,3 +29,12 @@ test('fixForMessage points model problems at the model setting', () => {
   assert.equal(fixForMessage('cannot read manifest.json'), 'modelPath');
   assert.equal(fixForMessage('socket closed'), 'restart');
 });
+
+test('a low-confidence fill says so in the status text and label', () => {
+  const p = presentStatus({ kind: 'ready', model: 'm', device: 'cpu' },
+    { configuredSteps: 8, busy: false, lastFill: { ms: 90, steps: 8, ranges: 1, lowConfidence: 'low confidence' } });
+  assert.match(p.text, /PGM 90 ms · low confidence/);
+  assert.match(p.ariaLabel, /last fill 90 ms, 8 steps, 1 range, low confidence/);
+  const ok = presentStatus({ kind: 'ready', model: 'm', device: 'cpu' }, { configuredSteps: 8, busy: false, lastFill: { ms: 90, steps: 8, ranges: 1 } });
+  assert.doesNotMatch(ok.ariaLabel, /low confidence/);
+});

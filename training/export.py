@@ -61,7 +61,7 @@ def example_inputs(cfg: PGMConfig, b=3, n=40, q=7, seed=0):
     return ids, pos, mask, qpos
 
 
-def export_graphs(model: PartitionTransformer, out: Path) -> None:
+def export_graphs(model: PartitionTransformer, out: Path, keep_fp32: frozenset[str] = frozenset()) -> None:
     ids, pos, mask, qpos = example_inputs(model.cfg)
     with torch.no_grad():
         mem = model.encode(ids, pos, mask)
@@ -82,7 +82,7 @@ def export_graphs(model: PartitionTransformer, out: Path) -> None:
                                     "clean_mask": {0: "batch", 1: "clean"}, "query_pos": {0: "batch", 1: "query"},
                                     "logits": {0: "batch", 1: "query"}}, **common)
     for name in ("encoder.onnx", "decoder.onnx"):
-        store_fp16(out / name)
+        store_fp16(out / name, keep_fp32)
 
 
 def reference_cases(model: PartitionTransformer) -> list[dict]:

@@ -18,12 +18,13 @@ from onnx import TensorProto, helper, numpy_helper
 PREFIX = "m."
 
 
-def store_fp16(path: Path) -> None:
+def store_fp16(path: Path, keep: frozenset[str] = frozenset()) -> None:
+    """`keep`: parameter names (without the "m." prefix) that stay float32."""
     model = onnx.load(str(path))
     g = model.graph
     casts = []
     for init in g.initializer:
-        if init.data_type != TensorProto.FLOAT or not init.name.startswith(PREFIX):
+        if init.data_type != TensorProto.FLOAT or not init.name.startswith(PREFIX) or init.name[len(PREFIX):] in keep:
             continue
         arr = numpy_helper.to_array(init).astype(np.float16)
         init.CopyFrom(numpy_helper.from_array(arr, init.name))

@@ -1,7 +1,7 @@
 """Encoder graphs with a context cache (approximate, dKV-Cache style) for a PGM model folder.
 
-    .venv/bin/python bench/cache_graphs.py --model bench/.graphs/pgm        # writes into that folder
-    .venv/bin/python bench/cache_graphs.py --model models/pgm-code --out /tmp/x
+    .venv/bin/python -m bench.cache_graphs --model bench/.graphs/pgm        # writes into that folder
+    .venv/bin/python -m bench.cache_graphs --model models/pgm-code --out /tmp/x
 
 The exact sampler re-runs the encoder over every clean token at every step. These two graphs let
 the sampler encode the context once and then only the tokens committed since:
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import warnings
 from pathlib import Path
 
@@ -29,10 +28,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "training"))
-from checkpoint import load_weights_any  # noqa: E402
-from model import PartitionTransformer, PGMConfig, apply_rope, attend, rope_tables, sinusoid  # noqa: E402
+from training.checkpoint import load_weights_any
+from training.model import PartitionTransformer, PGMConfig, apply_rope, attend, rope_tables, sinusoid
 
 warnings.filterwarnings("ignore")
 OPSET = 17

@@ -1,6 +1,6 @@
 """Random-weight ONNX graphs for `npm run bench` (timing only; no training involved).
 
-    .venv/bin/python bench/make_baselines.py [--out bench/.graphs] [--config training/configs/pgm-code.json]
+    .venv/bin/python -m bench.make_baselines [--out bench/.graphs] [--config training/configs/pgm-code.json]
 
 Writes, for the model config of the shipped model (same width, same total depth):
   pgm/       the Partition Transformer (encoder.onnx + decoder.onnx, exported as training/export.py does)
@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sys
 import warnings
 from pathlib import Path
 
@@ -27,11 +26,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "training"))
-sys.path.insert(0, str(ROOT / "bench"))
-from export import export_graphs, write_manifest  # noqa: E402
-from cache_graphs import export as export_cache_graphs  # noqa: E402
-from model import EncoderBlock, PartitionTransformer, PGMConfig  # noqa: E402
+from training.export import export_graphs, write_manifest
+from bench.cache_graphs import export as export_cache_graphs
+from training.model import EncoderBlock, PartitionTransformer, PGMConfig
 
 OPSET = 17
 warnings.filterwarnings("ignore")

@@ -21,7 +21,7 @@ const QUICK = process.env.BENCH_QUICK === '1';
 function ensureGraphs(): Record<string, any> {
   if (!existsSync(join(G, 'graphs.json'))) {
     console.log('generating random-weight graphs (bench/make_baselines.py)...');
-    execFileSync(join(ROOT, '.venv/bin/python'), [join(ROOT, 'bench/make_baselines.py'), '--out', G], { stdio: 'inherit' });
+    execFileSync(join(ROOT, '.venv/bin/python'), ['-m', 'bench.make_baselines', '--out', G], { cwd: ROOT, stdio: 'inherit' });
   }
   const info = JSON.parse(readFileSync(join(G, 'graphs.json'), 'utf8'));
   return info;

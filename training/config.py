@@ -6,9 +6,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from model import PGMConfig
-from objective import ObjectiveConfig
-from strict import strict_init
+from training.model import PGMConfig
+from training.objective import ObjectiveConfig
+from training.strict import strict_init
 
 
 @dataclass

@@ -25,11 +25,11 @@ command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total --f
 NGPU=$("$PY" -c "import torch; print(max(1, torch.cuda.device_count()))")
 LAUNCH=("$PY")
 [ "$NGPU" -gt 1 ] && LAUNCH=("$PY" -m torch.distributed.run --standalone --nproc_per_node "$NGPU")
-"${LAUNCH[@]}" training/train.py --config training/configs/pgm-code.json --out "$WORK/run" \
+"${LAUNCH[@]}" -m training.train --config training/configs/pgm-code.json --out "$WORK/run" \
   --set train.data="\"$WORK/data\"" --set train.batch_size="$BATCH" --set train.lr="$LR" \
   --set train.warmup_steps=300 --set train.max_minutes="$MINUTES" --set train.log_every=50 \
   --set train.eval_every=1000 --set train.ckpt_every_minutes=3 ${EXTRA_SETS:-}
-"$PY" training/checkpoint.py ship --ckpt "$WORK/run/ckpt.pt" --out "$WORK/weights.pt"
+"$PY" -m training.checkpoint ship --ckpt "$WORK/run/ckpt.pt" --out "$WORK/weights.pt"
 split -b 15m -d "$WORK/weights.pt" "$OUT_DIR/weights.pt.part-"
 cp "$WORK/run/log.jsonl" "$WORK/run/config.json" "$OUT_DIR/"
 sha256sum "$WORK/weights.pt" | tee "$OUT_DIR/weights.sha256"

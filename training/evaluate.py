@@ -1,6 +1,6 @@
 """Evaluate a PGM: validation NELBO (bits/char, bits/token) and infill metrics on held-out files.
 
-    python training/evaluate.py --ckpt runs/x/ckpt.pt --tokenizer data/tokenizer.json \
+    python -m training.evaluate --ckpt runs/x/ckpt.pt --tokenizer data/tokenizer.json \
         --data data/tokens --files data/corpus/val.jsonl --out runs/x/eval.json
 
 Infill holes come in three kinds (single line, multi-line, random span), cut from held-out files
@@ -22,12 +22,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from checkpoint import load_weights_any  # noqa: E402
-from model import PartitionTransformer, PGMConfig  # noqa: E402
-from sample import SampleOptions, infill  # noqa: E402
-from tokenizer import SPECIAL_IDS, load_tokenizer  # noqa: E402
-from train import evaluate as nelbo_eval, load_stream  # noqa: E402
+from training.checkpoint import load_weights_any
+from training.model import PartitionTransformer, PGMConfig
+from training.sample import SampleOptions, infill
+from training.tokenizer import SPECIAL_IDS, load_tokenizer
+from training.train import evaluate as nelbo_eval, load_stream
 
 CAPACITY = {"single_line": 24, "multi_line": 96, "random_span": 48}
 CONTEXT_CHARS = 3000
@@ -142,22 +141,29 @@ def load_model(path: Path) -> PartitionTransformer:
     return model.eval()
 
 
-def main(argv=None):
+DEFAULTS = SampleOptions()  # the extension's sampling defaults
+
+
+def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ckpt", type=Path, required=True)
     ap.add_argument("--tokenizer", type=Path, required=True)
     ap.add_argument("--data", type=Path, help="token folder for NELBO (val.bin, meta.json)")
     ap.add_argument("--files", type=Path, nargs="+", required=True, help="held-out JSONL files")
     ap.add_argument("--per-kind", type=int, default=100)
-    ap.add_argument("--steps", type=int, default=8)
-    ap.add_argument("--order", default="confidence", choices=["confidence", "random", "left-to-right"])
-    ap.add_argument("--temperature", type=float, default=0.5)
-    ap.add_argument("--top-p", type=float, default=0.95)
+    ap.add_argument("--steps", type=int, default=DEFAULTS.steps)
+    ap.add_argument("--order", default=DEFAULTS.order, choices=["confidence", "random", "left-to-right"])
+    ap.add_argument("--temperature", type=float, default=DEFAULTS.temperature)
+    ap.add_argument("--top-p", type=float, default=DEFAULTS.top_p)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--nelbo-batches", type=int, default=16)
     ap.add_argument("--out", type=Path)
-    a = ap.parse_args(argv)
+    return ap
+
+
+def main(argv=None):
+    a = parser().parse_args(argv)
     t0 = time.time()
     model, tok = load_model(a.ckpt), load_tokenizer(a.tokenizer)
     report = {"checkpoint": str(a.ckpt), "parameters": model.num_params(), "provenance": model.provenance}

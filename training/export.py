@@ -1,7 +1,7 @@
 """Export a trained PGM to the model folder the server loads (see docs/model-contract.md).
 
-    python training/export.py --ckpt runs/x/ckpt.pt --tokenizer data/tokenizer.json --out models/pgm-code
-    python training/export.py --tiny --tokenizer data/tokenizer.json --out models/tiny   # random weights
+    python -m training.export --ckpt runs/x/ckpt.pt --tokenizer data/tokenizer.json --out models/pgm-code
+    python -m training.export --tiny --tokenizer data/tokenizer.json --out models/tiny   # random weights
 
 Writes encoder.onnx, decoder.onnx, tokenizer.json, manifest.json and fixture.json (inputs plus
 PyTorch reference logits, replayed by the TypeScript parity test), and checks onnxruntime
@@ -13,17 +13,15 @@ import argparse
 import warnings
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from checkpoint import load_weights_any  # noqa: E402
-from model import PartitionTransformer, PGMConfig  # noqa: E402
-from onnx_weights import store_fp16  # noqa: E402
-from tokenizer import SPECIAL_IDS  # noqa: E402
+from training.checkpoint import load_weights_any
+from training.model import PartitionTransformer, PGMConfig
+from training.onnx_weights import store_fp16
+from training.tokenizer import SPECIAL_IDS
 
 OPSET = 17
 ENC_IN, ENC_OUT = ["clean_ids", "clean_pos", "clean_mask"], ["memory"]

@@ -2,7 +2,7 @@
 never train on it). Each task's fill is spliced between prompt and suffix and the task's tests
 run in a subprocess with a timeout.
 
-    python training/humaneval.py --ckpt models/pgm-code --tokenizer models/pgm-code/tokenizer.json \
+    python -m training.humaneval --ckpt models/pgm-code --tokenizer models/pgm-code/tokenizer.json \
         --bench ../shared/benchmarks/human-eval-infilling/HumanEval-SingleLineInfilling.jsonl.gz --limit 200
 """
 from __future__ import annotations
@@ -16,10 +16,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from evaluate import context_ids, load_model  # noqa: E402
-from sample import SampleOptions, infill  # noqa: E402
-from tokenizer import SPECIAL_IDS, load_tokenizer  # noqa: E402
+from training.evaluate import context_ids, load_model
+from training.sample import SampleOptions, infill
+from training.tokenizer import SPECIAL_IDS, load_tokenizer
 
 
 def passes(program: str, timeout: float) -> bool:
@@ -33,22 +32,29 @@ def passes(program: str, timeout: float) -> bool:
         return r.returncode == 0
 
 
-def main(argv=None):
+DEFAULTS = SampleOptions()  # the extension's sampling defaults
+
+
+def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ckpt", type=Path, required=True)
     ap.add_argument("--tokenizer", type=Path, required=True)
     ap.add_argument("--bench", type=Path, required=True)
     ap.add_argument("--limit", type=int, default=200, help="tasks sampled (seeded); 0 = all")
     ap.add_argument("--capacity", type=int, default=24)
-    ap.add_argument("--steps", type=int, default=8)
-    ap.add_argument("--temperature", type=float, default=0.5)
-    ap.add_argument("--top-p", type=float, default=0.95)
+    ap.add_argument("--steps", type=int, default=DEFAULTS.steps)
+    ap.add_argument("--temperature", type=float, default=DEFAULTS.temperature)
+    ap.add_argument("--top-p", type=float, default=DEFAULTS.top_p)
     ap.add_argument("--timeout", type=float, default=5.0)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--multi-line-fills", action="store_true",
                     help="keep fills as sampled (default: single-line stop rule, as the editor's inline mode)")
     ap.add_argument("--out", type=Path)
-    a = ap.parse_args(argv)
+    return ap
+
+
+def main(argv=None):
+    a = parser().parse_args(argv)
     tasks = [json.loads(l) for l in gzip.open(a.bench, "rt")]
     if a.limit:
         tasks = random.Random(0).sample(tasks, min(a.limit, len(tasks)))

@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from strict import strict_init
+from training.strict import strict_init
 
 
 @dataclass

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from strict import strict_init
+from training.strict import strict_init
 
 
 @dataclass

@@ -1,20 +1,18 @@
 """Turn shipped weights + an evaluation report into the model folder the server loads:
 ONNX graphs, tokenizer, manifest (with training provenance and metrics) and MODEL_CARD.md.
 
-    python training/release.py --weights W.pt --eval runs/eval.json --tokenizer data/tokenizer.json \
+    python -m training.release --weights W.pt --eval runs/eval.json --tokenizer data/tokenizer.json \
         --corpus data/corpus/manifest.json --out models/pgm-code [--compute "1x H200, 8 min"]
 """
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from checkpoint import load_weights_any  # noqa: E402
-from export import export_model  # noqa: E402
-from model import PartitionTransformer, PGMConfig  # noqa: E402
+from training.checkpoint import load_weights_any
+from training.export import export_model
+from training.model import PartitionTransformer, PGMConfig
 
 
 def corpus_summary(manifest: dict) -> dict:

@@ -14,18 +14,24 @@ the empty hole (see choose_lengths); `length="free"` lets every position pick ga
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass
 
 import torch
 
+# The extension's sampling defaults (package.json pgmInfill.steps/order/temperature/topP/seed).
+# TODO(contract): read them from the settings table's JSON export once contract/ lands.
+EXTENSION_DEFAULTS = {"steps": 8, "order": "confidence", "temperature": 0.5, "top_p": 0.95, "seed": -1}
+
 
 @dataclass
 class SampleOptions:
-    steps: int = 16
-    order: str = "confidence"
-    temperature: float = 1.0
-    top_p: float = 1.0
-    seed: int = 0
+    """Sampling settings; the defaults are the extension's (EXTENSION_DEFAULTS)."""
+    steps: int = EXTENSION_DEFAULTS["steps"]
+    order: str = EXTENSION_DEFAULTS["order"]
+    temperature: float = EXTENSION_DEFAULTS["temperature"]
+    top_p: float = EXTENSION_DEFAULTS["top_p"]
+    seed: int = EXTENSION_DEFAULTS["seed"]   # < 0: a fresh random seed per call
     allow_gap: bool = True
     length: str = "cdf"   # "cdf": choose the fill length first (see choose_lengths); "free": per position
 
@@ -72,7 +78,7 @@ def draw(lg: torch.Tensor, opts: SampleOptions, gen):
 def infill(model, prefixes, suffixes, capacities, special_ids: dict, opts: SampleOptions):
     """Fill a batch of holes; returns token lists with gap fillers removed."""
     L = model.cfg.canvas
-    gen = torch.Generator().manual_seed(opts.seed)
+    gen = torch.Generator().manual_seed(opts.seed if opts.seed >= 0 else random.randrange(2**31))
     clean, holes = [], []
     for pre, suf, cap in zip(prefixes, suffixes, capacities):
         ids, pos, hole = layout(pre, suf, cap, L)

@@ -1,7 +1,7 @@
 """Byte-level BPE tokenizer (Hugging Face `tokenizers`) and corpus tokenisation.
 
-    python training/tokenizer.py train --corpus data/corpus --out data/tokenizer.json
-    python training/tokenizer.py encode --corpus data/corpus --tokenizer data/tokenizer.json --out data/tokens
+    python -m training.tokenizer train --corpus data/corpus --out data/tokenizer.json
+    python -m training.tokenizer encode --corpus data/corpus --tokenizer data/tokenizer.json --out data/tokens
 
 The special tokens come first, so their ids are fixed: <|doc|>=0, <|gap|>=1, <|pad|>=2.
 `encode` writes train.bin / val.bin (uint16 token streams, files joined by <|doc|>) and meta.json

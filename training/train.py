@@ -1,9 +1,9 @@
 """Train a PGM. CPU or CUDA; several GPUs/nodes with torchrun (DistributedDataParallel).
 
-    python training/train.py --config training/configs/small.json --out runs/small
-    python training/train.py --config ... --out runs/small --resume        # continue the same run
-    python training/train.py --config ... --out runs/next --init-from models/pgm-code/weights.pt
-    torchrun --nproc_per_node 8 training/train.py --config ... --out runs/big
+    python -m training.train --config training/configs/small.json --out runs/small
+    python -m training.train --config ... --out runs/small --resume        # continue the same run
+    python -m training.train --config ... --out runs/next --init-from models/pgm-code
+    torchrun --nproc_per_node 8 -m training.train --config ... --out runs/big
 
 Batches are drawn with a generator seeded by (seed, step, rank), so a resumed run sees exactly
 the batches it would have seen: resume restores weights, EMA, optimizer, step and tokens seen.
@@ -25,11 +25,10 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from checkpoint import load_checked, load_weights_any, save_training, FORMAT  # noqa: E402
-from config import RunConfig  # noqa: E402
-from model import PartitionTransformer, PGMConfig  # noqa: E402
-from objective import make_batch, nelbo_nats_per_token, weighted_loss  # noqa: E402
+from training.checkpoint import load_checked, load_weights_any, save_training, FORMAT
+from training.config import RunConfig
+from training.model import PartitionTransformer, PGMConfig
+from training.objective import make_batch, nelbo_nats_per_token, weighted_loss
 
 
 def setup_distributed():
@@ -50,7 +49,7 @@ def setup_distributed():
 def load_stream(data_dir: Path, split: str, device) -> torch.Tensor:
     path = data_dir / f"{split}.bin"
     if not path.exists():
-        raise FileNotFoundError(f"{path} missing: run training/tokenizer.py encode first")
+        raise FileNotFoundError(f"{path} missing: run `python -m training.tokenizer encode` first")
     arr = np.fromfile(path, dtype=np.uint16).astype(np.int32)
     return torch.from_numpy(arr).to(device)
 

@@ -15,7 +15,7 @@ import { loadModel } from '../../server/model/host';
 import { ROOT } from './harness';
 
 const DIR = join(ROOT, 'bench/.graphs/pgm');
-const skip = existsSync(join(DIR, 'manifest.json')) ? false : 'no model with cache graphs (run `npm run bench` or bench/make_baselines.py)';
+const skip = existsSync(join(DIR, 'manifest.json')) ? false : 'no model with cache graphs (run `npm run bench` or `python -m bench.make_baselines`)';
 const text = readFileSync(join(ROOT, 'server/sampler/loop.ts'), 'utf8').slice(0, 3000);
 
 async function fill(contextCache: number | null) {

@@ -4,21 +4,22 @@ two samplers see identical logits; greedy decoding (temperature 0) removes the R
 comparison.
 
     .venv/bin/python test/server/make_sampler_fixture.py [--model models/tiny] [--out test/server/fixtures/sampler-parity.json]
+
+Needs the training package installed (`.venv/bin/pip install -e .`, as .ci/run does).
 """
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
 import torch
 
+from training.sample import SampleOptions, infill
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "training"))
-from sample import SampleOptions, infill  # noqa: E402
 
 
 class OnnxModel:

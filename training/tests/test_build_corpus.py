@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 import tarfile
 from pathlib import Path, PurePosixPath
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import build_corpus as bc  # noqa: E402
+from training import build_corpus as bc
 
 NORMAL_PY = "def add(a, b):\n    \"\"\"Add two numbers.\"\"\"\n    return a + b\n"
 NORMAL_TS = "export function greet(name: string): string {\n  return `hi ${name}`;\n}\n"

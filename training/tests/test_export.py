@@ -6,8 +6,8 @@ import numpy as np
 import onnxruntime as ort
 import torch
 
-from export import export_model
-from model import PartitionTransformer, PGMConfig
+from training.export import export_model
+from training.model import PartitionTransformer, PGMConfig
 
 TOKENIZER = Path(__file__).resolve().parents[2] / "models" / "tiny" / "tokenizer.json"
 
@@ -38,7 +38,7 @@ def test_export_parity_and_dynamic_shapes(tmp_path):
 
 
 def test_reference_sampler_fills_and_respects_capacity():
-    from sample import SampleOptions, infill
+    from training.sample import SampleOptions, infill
     torch.manual_seed(0)
     m = PartitionTransformer(PGMConfig(vocab_size=64, canvas=32, d_model=16, n_heads=2, n_enc=1, n_dec=1, d_ff=32)).eval()
     special = {"doc": 0, "gap": 1, "pad": 2}
@@ -46,14 +46,14 @@ def test_reference_sampler_fills_and_respects_capacity():
         out = infill(m, [[5, 6, 7], [0]], [[8, 9], [10, 0]], [6, 4], special, SampleOptions(steps=3, order=order))
         assert len(out[0]) <= 6 and len(out[1]) <= 4
         assert all(t not in (0, 1, 2) for fill in out for t in fill)
-    exact = infill(m, [[5, 6, 7]], [[8]], [5], special, SampleOptions(steps=5, allow_gap=False))
+    exact = infill(m, [[5, 6, 7]], [[8]], [5], special, SampleOptions(steps=5, allow_gap=False, seed=0))
     assert len(exact[0]) == 5
-    again = infill(m, [[5, 6, 7]], [[8]], [5], special, SampleOptions(steps=5, allow_gap=False))
+    again = infill(m, [[5, 6, 7]], [[8]], [5], special, SampleOptions(steps=5, allow_gap=False, seed=0))
     assert exact == again  # same seed, same fill
 
 
 def test_onnx_graphs_hold_every_parameter_in_fp16_and_read_back(tmp_path):
-    from checkpoint import load_weights_any
+    from training.checkpoint import load_weights_any
     torch.manual_seed(1)
     m = PartitionTransformer(PGMConfig(vocab_size=4096, canvas=64, d_model=32, n_heads=2, n_enc=2, n_dec=1, d_ff=64))
     export_model(m, TOKENIZER, tmp_path, "t", "test", {})
@@ -66,7 +66,7 @@ def test_onnx_graphs_hold_every_parameter_in_fp16_and_read_back(tmp_path):
 
 
 def test_cdf_length_rule_commits_trailing_gaps_only():
-    from sample import choose_lengths
+    from training.sample import choose_lengths
 
     class GapAfter3:  # a fake network: P(gap) is high from hole offset 3 on
         cfg = PGMConfig(vocab_size=8, canvas=16, d_model=8, n_heads=2, n_enc=1, n_dec=1, d_ff=8)

@@ -1,7 +1,7 @@
 """The Partition Transformer: training path == inference path, no leakage, finite edge cases."""
 import torch
 
-from model import PartitionTransformer, PGMConfig
+from training.model import PartitionTransformer, PGMConfig
 
 CFG = PGMConfig(vocab_size=64, canvas=32, d_model=32, n_heads=2, n_enc=2, n_dec=2, d_ff=64)
 

@@ -3,8 +3,8 @@ import math
 
 import torch
 
-from model import PartitionTransformer, PGMConfig
-from objective import (ObjectiveConfig, infill_layout, make_batch, mask_in_hole, random_partition,
+from training.model import PartitionTransformer, PGMConfig
+from training.objective import (ObjectiveConfig, infill_layout, make_batch, mask_in_hole, random_partition,
                        weighted_loss, nelbo_nats_per_token)
 
 GAP = 1
@@ -66,7 +66,7 @@ def test_loss_is_finite_for_extreme_partitions():
 
 
 def test_log_uniform_length_prior_keeps_lengths_short_and_independent_of_capacity():
-    from objective import sample_holes
+    from training.objective import sample_holes
     M, m, a = sample_holes(20000, 256, 96, gen(3), "cpu", "log-uniform")
     assert ((m >= 0) & (m <= M) & (M >= 1) & (M <= 96) & (a + M <= 256)).all()
     big = M > 64

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import torch
 
-from checkpoint import load_weights_any, save_training
-from config import RunConfig
-from model import PartitionTransformer, PGMConfig
-import release
+from training.checkpoint import load_weights_any, save_training
+from training.config import RunConfig
+from training.model import PartitionTransformer, PGMConfig
+from training import release
 
 TOKENIZER = Path(__file__).resolve().parents[2] / "models" / "tiny" / "tokenizer.json"
 

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 import torch
 
-from checkpoint import CheckpointError, load_checked, FORMAT
+from training.checkpoint import CheckpointError, load_checked, FORMAT
 
 ROOT = Path(__file__).resolve().parents[2]
-TRAIN = ROOT / "training" / "train.py"
+TRAIN = ["-m", "training.train"]
 
 
 def make_data(d: Path) -> Path:
@@ -41,7 +41,7 @@ def make_config(tmp: Path, data: Path, **train) -> Path:
 
 def run(args, **kw):
     env = {**os.environ, "TQDM_DISABLE": "1", "OMP_NUM_THREADS": "1"}
-    return subprocess.run([sys.executable, str(TRAIN), *args], env=env, capture_output=True, text=True, **kw)
+    return subprocess.run([sys.executable, *TRAIN, *args], env=env, cwd=ROOT, capture_output=True, text=True, **kw)
 
 
 def weights(path: Path):
@@ -56,7 +56,7 @@ def test_resume_after_sigkill_matches_uninterrupted_run(tmp_path):
     # same run, killed hard partway (checkpoint every step), then resumed
     out = tmp_path / "killed"
     env = {**os.environ, "TQDM_DISABLE": "1", "OMP_NUM_THREADS": "1"}
-    p = subprocess.Popen([sys.executable, str(TRAIN), "--config", str(cfg), "--out", str(out)], env=env,
+    p = subprocess.Popen([sys.executable, *TRAIN, "--config", str(cfg), "--out", str(out)], env=env, cwd=ROOT,
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     for line in p.stdout:
         if '"step": 6' in line:
@@ -99,8 +99,8 @@ def test_distributed_two_processes_gloo_keep_replicas_identical(tmp_path):
     cfg = make_config(tmp_path, data, max_steps=3)
     env = {**os.environ, "TQDM_DISABLE": "1", "OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""}
     res = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-                          str(TRAIN), "--config", str(cfg), "--out", str(tmp_path / "ddp")],
-                         env=env, capture_output=True, text=True, timeout=300)
+                          *TRAIN, "--config", str(cfg), "--out", str(tmp_path / "ddp")],
+                         env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr[-2000:]
     ck = weights(tmp_path / "ddp" / "ckpt.pt")
     assert ck["step"] == 3

@@ -1,6 +1,6 @@
 """Convert one of the paper's released PGM checkpoints into a model folder the server loads.
 
-    python training/import_official.py CHECKPOINT OUT_DIR [--gpt2 DIR] [--canvas 1024] [--heads N]
+    python -m training.import_official CHECKPOINT OUT_DIR [--gpt2 DIR] [--canvas 1024] [--heads N]
 
 CHECKPOINT: a training checkpoint of github.com/jdeschena/pgm (`text_pretrain` branch), e.g. the
 OpenWebText PGM files on huggingface.co/jdeschena/pgm (see docs/official-checkpoints.md). The EMA
@@ -27,10 +27,9 @@ from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from export import DEC_IN, DEC_OUT, ENC_IN, ENC_OUT, OPSET, check_onnx, export_graphs, reference_cases  # noqa: E402
-from official_checkpoint import OfficialFormatError, backbone_state, detect_config, read_checkpoint  # noqa: E402
-from official_model import QUERY_MODES, OfficialPGM, fold_official, folded_names  # noqa: E402
+from training.export import DEC_IN, DEC_OUT, ENC_IN, ENC_OUT, OPSET, check_onnx, export_graphs, reference_cases
+from training.official_checkpoint import OfficialFormatError, backbone_state, detect_config, read_checkpoint
+from training.official_model import QUERY_MODES, OfficialPGM, fold_official, folded_names
 
 EOT = "<|endoftext|>"
 

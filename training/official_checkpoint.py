@@ -21,7 +21,7 @@ from pathlib import Path
 
 import torch
 
-from official_model import QUERY_MODES, OfficialConfig
+from training.official_model import QUERY_MODES, OfficialConfig
 
 PREFIX = "backbone."
 BUFFERS = ("rotary_emb.inv_freq",)  # persistent buffers: in state_dict, not in parameters()

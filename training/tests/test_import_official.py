@@ -8,8 +8,8 @@ import onnxruntime as ort
 import pytest
 import torch
 
-from import_official import convert
-from official_checkpoint import OfficialFormatError, backbone_state, detect_config, read_checkpoint
+from training.import_official import convert
+from training.official_checkpoint import OfficialFormatError, backbone_state, detect_config, read_checkpoint
 
 FX = Path(__file__).resolve().parent / "fixtures" / "official"
 

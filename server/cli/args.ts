@@ -46,7 +46,7 @@ options:
   --temperature T    0 = greedy (default 0.7)
   --top-p P          nucleus mass (default 0.95)
   --seed S           PRNG seed, -1 = random (default 0: same input, same fill)
-  --capacity N       hole capacity in tokens (default 64)
+  --capacity N       hole capacity in tokens (default 64; a fixed-length model fills exactly N)
   --window N         context window in tokens (default: the model canvas)
   --provider EP      auto | cpu | cuda | dml | coreml | webgpu (default auto)
   --threads N        CPU threads (default: onnxruntime's choice)

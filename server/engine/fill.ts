@@ -13,6 +13,8 @@ export interface EngineModel {
   network: Network;
   specialIds: SpecialIds;
   canvas: number;
+  /** The model has no gap filler: every hole is filled with exactly its capacity. */
+  fixedLength?: boolean;
 }
 
 export interface FillRequest {
@@ -62,7 +64,7 @@ export async function fillHoles(model: EngineModel, req: FillRequest): Promise<F
     : undefined;
   const result = await runSampler(model.network, rows.map((r) => r.layout), {
     specials: model.specialIds, tokenBytes: (id) => model.tokenizer.tokenBytes(id),
-  }, { ...req.sampler, onStep });
+  }, { ...req.sampler, ...(model.fixedLength ? { length: 'fixed' as const } : {}), onStep });
   const fills = assemble(result.rows, rows, req.holes.length, model, req.sampler.singleLine);
   return { fills, steps: result.steps };
 }

@@ -10,7 +10,7 @@ import { PgmErrorCodes, PgmMethods, type InfillParams, type InfillResult, type P
 import { fillHoles, type FillProgress } from '../engine/fill';
 import { PgmError } from './errors';
 import type { ModelOwner } from './modelOwner';
-import { engineOf, resolveOptions, signalOf } from './requests';
+import { engineOf, holeCapacity, resolveOptions, signalOf } from './requests';
 import type { Scheduler } from './scheduler';
 import type { SettingsSource } from './settings';
 import { checkText, checkVersion, rangesToOffsets } from './validate';
@@ -52,7 +52,7 @@ export async function handleInfill(deps: ServerDeps, params: InfillParams, token
       checkVersion(openDocument(deps, uri), version);
       const model = await deps.owner.ready();
       const fill = await fillHoles(engineOf(model), {
-        text, holes: offsets.map((o) => ({ ...o, capacity: opts.capacity })),
+        text, holes: offsets.map((o) => ({ ...o, capacity: holeCapacity(model, text, o, opts) })),
         window: settings.contextWindow, sampler: { ...opts.sampler, signal }, onProgress,
       });
       return { fill, queuedMs, device: model.device, model: model.manifest.name };

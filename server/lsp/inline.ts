@@ -34,6 +34,9 @@ export async function handleInline(deps: ServerDeps, params: InlineCompletionPar
       run: async ({ signal }) => {
         if (openDocument(deps, uri).version !== version) return '';
         const model = await deps.owner.ready();
+        // A fixed-length model (no gap filler) would have to write exactly maxTokens tokens at
+        // every pause and join them to the text after the cursor: off (docs/official-checkpoints.md).
+        if (model.manifest.fillLength === 'fixed') return '';
         const r = await fillHoles(engineOf(model), {
           text, holes: [{ start: at.start, end: at.start, capacity: opts.capacity }],
           window: settings.contextWindow, sampler: { ...opts.sampler, signal },

@@ -19,6 +19,8 @@ export function signalOf(token: CancellationToken | undefined): AbortSignal {
 export interface ResolvedOptions {
   sampler: Omit<SamplerOptions, 'onStep' | 'signal'>;
   capacity: number;
+  /** The request named its capacity (otherwise it comes from the settings). */
+  capacityRequested: boolean;
 }
 
 /** Request overrides on top of the settings, sanitised the same way as the settings. */
@@ -28,6 +30,7 @@ export function resolveOptions(settings: PgmSettings, options: SamplingOptions |
   const capacity = inline && o.capacity === undefined ? settings.inline.maxTokens : merged.capacity;
   return {
     capacity,
+    capacityRequested: o.capacity !== undefined,
     sampler: {
       steps: merged.steps,
       order: merged.order,
@@ -46,5 +49,17 @@ export function engineOf(model: LoadedModel): EngineModel {
     network: model.sampling,
     specialIds: model.manifest.specialIds,
     canvas: model.manifest.architecture.canvas,
+    fixedLength: model.manifest.fillLength === 'fixed',
   };
+}
+
+/**
+ * Capacity of one hole. A fixed-length model (no gap filler) fills a hole with exactly its
+ * capacity, so a selection it replaces defaults to its own length in tokens (an empty range or
+ * an explicit `capacity` option keeps the resolved capacity). Models with a gap filler choose
+ * the length themselves, up to the resolved capacity.
+ */
+export function holeCapacity(model: LoadedModel, text: string, range: { start: number; end: number }, opts: ResolvedOptions): number {
+  if (model.manifest.fillLength !== 'fixed' || opts.capacityRequested || range.end <= range.start) return opts.capacity;
+  return Math.min(1024, Math.max(1, model.tokenizer.encode(text.slice(range.start, range.end)).length));
 }

@@ -17,7 +17,14 @@ export interface Manifest {
   dir: string;
   architecture: { dModel: number; vocabSize: number; canvas: number; nEnc: number; nDec: number; nHeads: number; dFf: number };
   tokenizer: { type: 'bpe'; file: string } | { type: 'bytes' };
+  /** gap is -1 when the model has no gap filler (fillLength 'fixed'). */
   specialIds: { doc: number; gap: number; pad: number };
+  /**
+   * 'model': holes are filled up to their capacity, the model chooses the length with the gap
+   * filler. 'fixed': the model has no gap filler (e.g. the paper's checkpoints,
+   * training/import_official.py), so a hole is filled with exactly its capacity.
+   */
+  fillLength: 'model' | 'fixed';
   encoderFile: string;
   decoderFile: string;
   /** Optional context-cache graphs (bench/cache_graphs.py); null when the model has none. */
@@ -89,18 +96,22 @@ export function validateManifest(dir: string, raw: unknown, fail: (m: string) =>
     nEnc: int(a.n_enc ?? 1, 'architecture.n_enc', fail), nDec: int(a.n_dec ?? 1, 'architecture.n_dec', fail),
     nHeads: int(a.n_heads ?? 1, 'architecture.n_heads', fail), dFf: int(a.d_ff ?? 1, 'architecture.d_ff', fail),
   };
+  const fillLength = m.fill_length ?? 'model';
+  if (fillLength !== 'model' && fillLength !== 'fixed') fail(`fill_length must be "model" or "fixed", got ${JSON.stringify(fillLength)}`);
   const s = obj(m.special_ids, 'special_ids', fail);
+  const noGap = fillLength === 'fixed' && s.gap === undefined;
   const specialIds = {
     doc: int(s.doc, 'special_ids.doc', fail, 0, vocabSize - 1),
-    gap: int(s.gap, 'special_ids.gap', fail, 0, vocabSize - 1),
+    gap: noGap ? -1 : int(s.gap, 'special_ids.gap', fail, 0, vocabSize - 1),
     pad: int(s.pad, 'special_ids.pad', fail, 0, vocabSize - 1),
   };
-  if (new Set(Object.values(specialIds)).size !== 3) fail('special_ids doc, gap and pad must be distinct');
+  const present = Object.values(specialIds).filter((id) => id >= 0);
+  if (new Set(present).size !== present.length) fail(`special_ids ${noGap ? 'doc and pad' : 'doc, gap and pad'} must be distinct`);
   const g = obj(m.graphs, 'graphs', fail);
   return {
     name: typeof m.name === 'string' && m.name ? m.name : 'unnamed',
     description: typeof m.description === 'string' ? m.description : '',
-    dir, architecture, specialIds,
+    dir, architecture, specialIds, fillLength,
     tokenizer: readTokenizerEntry(dir, m.tokenizer, specialIds, vocabSize, fail),
     encoderFile: graphFile(dir, obj(g.encoder, 'graphs.encoder', fail), 'graphs.encoder', ENCODER_INPUTS, ENCODER_OUTPUTS, fail),
     decoderFile: graphFile(dir, obj(g.decoder, 'graphs.decoder', fail), 'graphs.decoder', DECODER_INPUTS, DECODER_OUTPUTS, fail),
@@ -129,7 +140,7 @@ function readCacheGraphs(dir: string, v: unknown, fail: (m: string) => never): M
 function readTokenizerEntry(dir: string, v: unknown, sp: Manifest['specialIds'], vocab: number, fail: (m: string) => never): Manifest['tokenizer'] {
   const t = obj(v, 'tokenizer', fail);
   if (t.type === 'bytes') {
-    if (vocab < 256 + 3 || Math.min(sp.doc, sp.gap, sp.pad) < 256) fail('a bytes tokenizer needs ids 0..255 for bytes and the special ids above them');
+    if (vocab < 256 + 3 || Math.min(...[sp.doc, sp.gap, sp.pad].filter((id) => id >= 0)) < 256) fail('a bytes tokenizer needs ids 0..255 for bytes and the special ids above them');
     return { type: 'bytes' };
   }
   if (t.type !== 'bpe') fail(`tokenizer.type must be "bpe" or "bytes", got ${JSON.stringify(t.type)}`);

@@ -11,7 +11,7 @@ import { createRng, type Rng } from './prng';
 import { effectiveSteps, fixedOrder } from './schedule';
 import { initialStates, isOpen, settleHole, slotsOfRow, type Slot } from './state';
 import { fillBytes } from './fill';
-import type { HoleState, Logits, Network, RowLayout, SamplerOptions, SamplerResult, SpecialIds } from './types';
+import type { HoleState, LengthRule, Logits, Network, RowLayout, SamplerOptions, SamplerResult, SpecialIds } from './types';
 
 export interface SamplerContext {
   specials: SpecialIds;
@@ -68,8 +68,9 @@ class SamplerRun<M> {
     this.states = initialStates(rows);
     this.committed = rows.map(() => []);
     const { pad, doc, gap } = ctx.specials;
-    // with the length chosen up front, no position may draw a filler afterwards
-    this.defaults = allIdsExcept(net.vocabSize, this.lengthRule === 'cdf' ? [pad, doc, gap] : [pad, doc]);
+    // with the length chosen up front (or fixed), no position may draw a filler afterwards
+    const banned = this.lengthRule === 'free' ? [pad, doc] : [pad, doc, gap];
+    this.defaults = allIdsExcept(net.vocabSize, banned.filter((id) => id >= 0));
   }
 
   async run(): Promise<SamplerResult> {
@@ -122,7 +123,7 @@ class SamplerRun<M> {
     return ids;
   }
 
-  private get lengthRule(): 'cdf' | 'free' {
+  private get lengthRule(): LengthRule {
     return this.opts.length ?? 'cdf';
   }
 

@@ -48,6 +48,7 @@ export interface Network<M = unknown> {
 /** Ids the sampler must know about. */
 export interface SpecialIds {
   doc: number;
+  /** -1 when the model has no gap filler. */
   gap: number;
   pad: number;
 }
@@ -71,7 +72,7 @@ export interface RowLayout {
   holes: HoleLayout[];
 }
 
-export type LengthRule = 'cdf' | 'free';
+export type LengthRule = 'cdf' | 'free' | 'fixed';
 
 export interface SamplerOptions {
   steps: number;
@@ -94,6 +95,8 @@ export interface SamplerOptions {
    * the first offset where it reaches 1/2, the positions from there on are committed as fillers
    * and the rest are drawn without fillers (training/sample.py choose_lengths). 'free': every
    * position may draw a filler; under the confidence order fills then shrink step by step.
+   * 'fixed': no position draws a filler, so the fill has exactly the hole's capacity (models
+   * without a gap filler, manifest `fill_length: "fixed"`).
    */
   length?: LengthRule;
   signal?: AbortSignal;

@@ -75,12 +75,22 @@ describe('manifest validation', () => {
     ['wrong graph inputs', (m) => { m.graphs.decoder.inputs = ['memory', 'query_pos']; }, /graphs.decoder.inputs must be/],
     ['missing graph file', (m) => { m.graphs.encoder.file = 'nope.onnx'; }, /nope.onnx does not exist/],
     ['unknown tokenizer', (m) => { m.tokenizer.type = 'sentencepiece'; }, /tokenizer.type must be/],
+    ['unknown fill length', (m) => { m.fill_length = 'variable'; }, /fill_length must be "model" or "fixed"/],
+    ['no gap filler without fixed fills', (m) => { delete m.special_ids.gap; }, /special_ids.gap must be an integer/],
   ];
   for (const [name, edit, re] of refusals) {
     it(`refuses ${name} with a clear message`, () => {
       assert.throws(() => readManifest(modelCopy(edit)), re);
     });
   }
+
+  it('reads fixed-length models: no gap id (-1), the other specials still distinct', () => {
+    assert.equal(readManifest(TINY).fillLength, 'model');
+    const m = readManifest(modelCopy((x) => { x.fill_length = 'fixed'; delete x.special_ids.gap; }));
+    assert.equal(m.fillLength, 'fixed');
+    assert.deepEqual(m.specialIds, { doc: 0, gap: -1, pad: 2 });
+    assert.throws(() => readManifest(modelCopy((x) => { x.fill_length = 'fixed'; delete x.special_ids.gap; x.special_ids.pad = 0; })), /doc and pad must be distinct/);
+  });
 
   it('refuses a missing folder and invalid JSON', () => {
     assert.throws(() => readManifest('/nonexistent/model'), /folder does not exist/);

@@ -197,4 +197,23 @@ describe('fill text', () => {
       assert.ok(res.rows[0][0].positions.slice(1).every((p) => p.id === SPECIALS.gap));
     });
   });
+
+  describe("'fixed' length rule (models without a gap filler)", () => {
+    it('skips the length round and fills every position with a real token, even where fillers are likely', async () => {
+      const r = row('xyz', 6, 'q');
+      const net = new FakeNetwork(tok.vocabSize, () => SPECIALS.gap);  // the filler would win every position
+      const res = await runSampler(net, [r], ctx, opts({ length: 'fixed', temperature: 0, steps: 3, earlyStop: true }));
+      assert.equal(net.calls.length, 3, 'no extra length round');
+      const ids = res.rows[0][0].positions.map((p) => p.id);
+      assert.equal(ids.length, 6);
+      assert.ok(ids.every((id) => id >= 0 && !Object.values(SPECIALS).includes(id)), JSON.stringify(ids));
+    });
+
+    it('works with no gap id at all (-1)', async () => {
+      const r = row('ab', 4);
+      const noGap = { ...ctx, specials: { ...SPECIALS, gap: -1 } };
+      const res = await runSampler(new FakeNetwork(tok.vocabSize, alphabet), [r], noGap, opts({ length: 'fixed', temperature: 0 }));
+      assert.equal(holeText(res.rows[0][0].positions, r.holes[0], -1, ctx.tokenBytes, false).text, 'cdef');
+    });
+  });
 });

@@ -1,6 +1,6 @@
 """A random-weight model at the size of the paper's "PGM 8/8" checkpoint, for speed only.
 
-    .venv/bin/python bench/official_size.py --out /tmp/pgm-owt-random
+    .venv/bin/python -m bench.official_size --out /tmp/pgm-owt-random
 
 Writes an official-format checkpoint (the key layout training/import_official.py expects; 8
 encoder + 8 decoder blocks, width 768, 12 heads, cond 128, MLP x4, vocabulary 50257 + mask) with
@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "training"))
-from import_official import convert  # noqa: E402
-from official_checkpoint import expected_keys  # noqa: E402
-from official_model import OfficialConfig  # noqa: E402
+from training.import_official import convert
+from training.official_checkpoint import expected_keys
+from training.official_model import OfficialConfig
+
 
 CFG = OfficialConfig(vocab_size=50258, canvas=1024, d_model=768, n_heads=12, n_enc=8, n_dec=8, d_ff=3072, cond_dim=128)
 
@@ -50,9 +48,8 @@ def shape_of(key: str, c: OfficialConfig) -> tuple[int, ...]:
 def synthetic_gpt2(folder: Path, size: int = 50257) -> None:
     """A valid byte-level BPE with `size` tokens: the 256 byte symbols, merges of an existing
     token with a byte symbol, and <|endoftext|> last, as in GPT-2's vocab.json."""
-    sys.path.insert(0, str(ROOT / "training" / "tests" / "fixtures" / "official"))
-    from make_fixture import byte_chars
-    chars = byte_chars()
+    from tokenizers import pre_tokenizers
+    chars = sorted(pre_tokenizers.ByteLevel.alphabet())
     vocab = {ch: i for i, ch in enumerate(chars)}
     tokens, merges, i = list(chars), [], 0
     while len(vocab) < size - 1:

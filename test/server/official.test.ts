@@ -1,7 +1,7 @@
 /**
  * The paper's checkpoints (docs/official-checkpoints.md): the official-format fixture
  * (training/tests/fixtures/official, logits computed by the official code) is converted with
- * training/import_official.py, then replayed through onnxruntime-node, filled with fixed-length
+ * `python -m training.import_official`, then replayed through onnxruntime-node, filled with fixed-length
  * holes through the engine at canvas 1024 (windowing a long document), and driven over LSP.
  */
 import assert from 'node:assert/strict';
@@ -29,7 +29,7 @@ describe('paper checkpoint: converted official-format fixture', () => {
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'pgm-official-'));
     dir = join(work, 'pgm-owt');
-    const r = spawnSync(PY, [join(ROOT, 'training/import_official.py'), join(FX, 'checkpoint.ckpt'), dir, '--gpt2', FX, '--canvas', '1024', '--heads', '2'], { encoding: 'utf8' });
+    const r = spawnSync(PY, ['-m', 'training.import_official', join(FX, 'checkpoint.ckpt'), dir, '--gpt2', FX, '--canvas', '1024', '--heads', '2'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, `import_official failed: ${r.stderr}`);
     m = await loadModel(dir, { executionProvider: 'cpu', threads: 1 });
   });

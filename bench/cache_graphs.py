@@ -23,6 +23,7 @@ import argparse
 import json
 import warnings
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import torch
@@ -129,7 +130,13 @@ class ExtendEncoder(nn.Module):
         return self.m.enc_ln(x), torch.stack(ks), torch.stack(vs)
 
 
-def export(model: PartitionTransformer, out: Path) -> float:
+OWN_PARTS = SimpleNamespace(cache=CacheEncoder, extend=ExtendEncoder, decoder_kv=DecoderKV, decoder_query=DecoderQuery)
+
+
+def export(model: PartitionTransformer, out: Path, parts=None) -> float:
+    """`parts`: the four graph modules (cache, extend, decoder_kv, decoder_query) of another
+    architecture with the same encode/decode contract (bench/official_cache_graphs.py)."""
+    parts = parts or OWN_PARTS
     cfg = model.cfg
     g = torch.Generator().manual_seed(0)
     b, n, m = 2, 24, 5
@@ -137,7 +144,7 @@ def export(model: PartitionTransformer, out: Path) -> float:
     pos = torch.stack([torch.randperm(cfg.canvas, generator=g)[:n] for _ in range(b)])
     mask = torch.ones(b, n, dtype=torch.bool)
     mask[1, n // 2:] = False
-    cache, extend = CacheEncoder(model).eval(), ExtendEncoder(model).eval()
+    cache, extend = parts.cache(model).eval(), parts.extend(model).eval()
     with torch.no_grad():
         mem, k, v = cache(ids, pos, mask)
         worst = float((mem - model.encode(ids, pos, mask)).abs().max())
@@ -158,15 +165,15 @@ def export(model: PartitionTransformer, out: Path) -> float:
                                     "new_mask": {0: "batch", 1: "new"}, "past_keys": kv_axes, "past_values": kv_axes,
                                     "past_mask": {0: "batch", 1: "clean"}, "memory": {0: "batch", 1: "new"},
                                     "keys": new_axes, "values": new_axes}, **common)
-    export_decoder_split(model, out, mem, pos, mask)
+    export_decoder_split(model, out, mem, pos, mask, parts)
     return worst
 
 
-def export_decoder_split(model: PartitionTransformer, out: Path, mem, pos, mask) -> None:
+def export_decoder_split(model: PartitionTransformer, out: Path, mem, pos, mask, parts) -> None:
     """decoder_kv.onnx + decoder_query.onnx, checked against the exact decoder."""
     g = torch.Generator().manual_seed(1)
     qpos = torch.randint(0, model.cfg.canvas, (mem.shape[0], 4), generator=g)
-    kvg, qg = DecoderKV(model).eval(), DecoderQuery(model).eval()
+    kvg, qg = parts.decoder_kv(model).eval(), parts.decoder_query(model).eval()
     with torch.no_grad():
         k, v = kvg(mem, pos)
         diff = float((qg(qpos, k, v, mask) - model.decode(mem, pos, mask, qpos)).abs().max())

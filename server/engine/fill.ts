@@ -13,7 +13,7 @@ export interface EngineModel {
   network: Network;
   specialIds: SpecialIds;
   canvas: number;
-  /** The model has no gap filler: every hole is filled with exactly its capacity. */
+  /** The model has no gap filler (also implied by specialIds.gap = -1): every hole is filled with exactly its capacity. */
   fixedLength?: boolean;
 }
 
@@ -64,7 +64,7 @@ export async function fillHoles(model: EngineModel, req: FillRequest): Promise<F
     : undefined;
   const result = await runSampler(model.network, rows.map((r) => r.layout), {
     specials: model.specialIds, tokenBytes: (id) => model.tokenizer.tokenBytes(id),
-  }, { ...req.sampler, ...(model.fixedLength ? { length: 'fixed' as const } : {}), onStep });
+  }, { ...req.sampler, ...(model.fixedLength || model.specialIds.gap < 0 ? { length: 'fixed' as const } : {}), onStep });
   const fills = assemble(result.rows, rows, req.holes.length, model, req.sampler.singleLine);
   return { fills, steps: result.steps };
 }

@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from training.errors import ConfigError
 from training.model import PGMConfig
 from training.objective import ObjectiveConfig
 from training.strict import strict_init
@@ -53,10 +54,19 @@ class RunConfig:
 
     @classmethod
     def load(cls, path: str | Path, overrides: list[str] = ()) -> "RunConfig":
-        d = json.loads(Path(path).read_text())
-        for o in overrides:
-            apply_override(d, o)
-        return cls.from_dict(d)
+        """Read a run config; every way it can be wrong is a ConfigError naming the file."""
+        try:
+            d = json.loads(Path(path).read_text())
+        except FileNotFoundError:
+            raise ConfigError(f"config file not found: {path}") from None
+        except ValueError as e:
+            raise ConfigError(f"{path} is not valid JSON: {e}") from None
+        try:
+            for o in overrides:
+                apply_override(d, o)
+            return cls.from_dict(d)
+        except (ValueError, TypeError) as e:
+            raise ConfigError(f"{path}: {e}") from e
 
     def to_dict(self) -> dict:
         return asdict(self)

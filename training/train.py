@@ -7,7 +7,11 @@
 
 Batches are drawn with a generator seeded by (seed, step, rank), so a resumed run sees exactly
 the batches it would have seen: resume restores weights, EMA, optimizer, step and tokens seen.
-Logs: OUT/log.jsonl (one JSON object per log/eval line) and a progress bar on stderr.
+A run folder is never silently replaced and holds one trainer at a time (training/runfolder.py).
+max_steps and max_minutes are budgets over the whole run, across resumes; finishing exits 0,
+SIGINT/SIGTERM checkpoint and exit 130/143 (training/runcontrol.py).
+Logs: OUT/log.jsonl (one JSON object per log/eval line; each session opens with a `started` or
+`resumed` marker) and a progress bar on stderr.
 """
 from __future__ import annotations
 
@@ -23,12 +27,14 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from tqdm import tqdm
 
 from training.checkpoint import load_checked, load_weights_any, save_training, FORMAT
 from training.config import RunConfig
+from training.errors import UserError, add_debug_flag, run_cli
 from training.model import PartitionTransformer, PGMConfig
 from training.objective import make_batch, nelbo_nats_per_token, weighted_loss
+from training.runcontrol import Progress, StopControl, stop_message
+from training.runfolder import RunFolder
 
 
 def setup_distributed():
@@ -49,7 +55,7 @@ def setup_distributed():
 def load_stream(data_dir: Path, split: str, device) -> torch.Tensor:
     path = data_dir / f"{split}.bin"
     if not path.exists():
-        raise FileNotFoundError(f"{path} missing: run `python -m training.tokenizer encode` first")
+        raise UserError(f"{path} missing: build the token streams first (python -m training.tokenizer encode)")
     arr = np.fromfile(path, dtype=np.uint16).astype(np.int32)
     return torch.from_numpy(arr).to(device)
 
@@ -96,6 +102,9 @@ class Trainer:
             torch.set_num_threads(tc.threads)
         torch.backends.cuda.matmul.allow_tf32 = True
         data = Path(tc.data)
+        if not (data / "meta.json").exists():
+            raise UserError(f"{data / 'meta.json'} missing: train.data must be a token folder "
+                            "(python -m training.tokenizer encode)")
         self.meta = json.loads((data / "meta.json").read_text())
         self.gap_id = self.meta["special_ids"]["gap"]
         val_meta = self.meta["splits"]["val"]
@@ -103,48 +112,44 @@ class Trainer:
         self.train_stream = load_stream(data, "train", self.device)
         self.val_stream = load_stream(data, "val", self.device)
         if cfg.model.vocab_size < self.meta["vocab_size"]:
-            raise ValueError(f"model vocab {cfg.model.vocab_size} < tokenizer vocab {self.meta['vocab_size']}")
+            raise UserError(f"model vocab {cfg.model.vocab_size} < tokenizer vocab {self.meta['vocab_size']}")
         torch.manual_seed(tc.seed)
         self.model = PartitionTransformer(cfg.model).to(self.device)
         self.ema = copy.deepcopy(self.model).eval()
         self.opt = make_optimizer(self.model, tc)
         self.step, self.tokens, self.wall_prev = 0, 0, 0.0
         self.extra = {}
-        if resume and (out / "ckpt.pt").exists():
+        self.resumed = resume and (out / "ckpt.pt").exists()
+        if self.resumed:
             self._resume(out / "ckpt.pt")
-        elif resume:
-            self.log_line({"event": "resume requested but no checkpoint yet: starting fresh"})
         elif init_from:
             self._init_from(init_from)
         self.ddp = self.model
         if self.world > 1:
             self.ddp = torch.nn.parallel.DistributedDataParallel(
                 self.model, device_ids=[self.device.index] if self.device.type == "cuda" else None)
-        self.stop_requested = False
 
     def _resume(self, path: Path):
         ck = load_checked(path, FORMAT)
         if ck["config"]["model"] != self.cfg.to_dict()["model"]:
-            raise ValueError(f"{path} was trained with another model config: {ck['config']['model']}")
+            raise UserError(f"{path} was trained with another model config: {ck['config']['model']}")
         self.model.load_state_dict(ck["model"])
         self.ema.load_state_dict(ck["ema"])
         self.opt.load_state_dict(ck["opt"])
         self.step, self.tokens, self.wall_prev = ck["step"], ck["tokens"], ck["wall_s"]
         self.extra = ck.get("extra", {})
-        self.log_line({"event": "resumed", "step": self.step, "tokens": self.tokens})
 
     def _init_from(self, path: Path):
         """Start from shipped weights: fresh optimizer, warm-up again, provenance kept."""
         weights, model_cfg, prov = load_weights_any(path)
         if PGMConfig.from_dict(model_cfg) != self.cfg.model:
-            raise ValueError(f"{path} has model config {model_cfg}, run config differs")
+            raise UserError(f"{path} has model config {model_cfg}, run config differs")
         self.model.load_state_dict(weights)
         self.ema.load_state_dict(weights)
         # cumulative over chains of runs: what the starting weights had seen, all told
         self.extra = {"init_from": str(path),
                       "tokens_before": prov.get("tokens", 0) + prov.get("tokens_before", 0),
                       "wall_s_before": prov.get("wall_s", 0.0) + prov.get("wall_s_before", 0.0)}
-        self.log_line({"event": "init_from", **self.extra})
 
     def log_line(self, rec: dict):
         if self.rank != 0:
@@ -191,68 +196,100 @@ class Trainer:
         self.tokens += tc.batch_size * L * tc.grad_accum * self.world
         return total
 
-    def run(self):
+    def run(self, ctl: StopControl) -> str:
+        """Train until a budget is used or a signal arrives; returns the reason (runcontrol)."""
         tc = self.cfg.train
         self.t_start, last_ckpt = time.time(), time.time()
-        self._install_signal_handlers()
-        bar = tqdm(total=tc.max_steps, initial=self.step, dynamic_ncols=True,
-                   disable=self.rank != 0 or bool(os.environ.get("TQDM_DISABLE")))
+        bar = Progress(ctl, self.step, self.wall_prev,
+                       enabled=self.rank == 0 and not os.environ.get("TQDM_DISABLE"))
         loss_acc, n_acc, t_log = 0.0, 0, time.time()
-        while self.step < tc.max_steps and not self.stop_requested:
+        while not (reason := self._agree(ctl, ctl.reason(self.step, self.wall_now()))):
             loss_acc += self.train_step()
             n_acc += 1
-            bar.update(1)
             if self.step % tc.log_every == 0:
                 tps = n_acc * tc.batch_size * self.cfg.model.canvas * tc.grad_accum * self.world / (time.time() - t_log)
                 self.log_line({"step": self.step, "loss": loss_acc / n_acc, "lr": lr_at(self.step, tc),
                                "tokens": self.tokens, "tokens_per_s": tps, "wall_s": self.wall_now()})
-                bar.set_postfix(loss=f"{loss_acc / n_acc:.3f}", tok_s=f"{tps:,.0f}")
+                bar.update(self.step, self.wall_now(), loss=f"{loss_acc / n_acc:.3f}", tok_s=f"{tps:,.0f}")
                 loss_acc, n_acc, t_log = 0.0, 0, time.time()
+            else:
+                bar.update(self.step, self.wall_now())
             if self.step % tc.eval_every == 0 and self.rank == 0:
                 self.log_line({"step": self.step, "tokens": self.tokens, **self.eval_ema()})
             if time.time() - last_ckpt > tc.ckpt_every_minutes * 60:
                 self.save()
                 last_ckpt = time.time()
-            if tc.max_minutes and time.time() - self.t_start > tc.max_minutes * 60:
-                break
         bar.close()
         self.save()
         if self.rank == 0:
-            self.log_line({"event": "stopped", "step": self.step, "tokens": self.tokens,
-                           "wall_s": self.wall_now(), **self.eval_ema()})
+            final = {} if reason == "signal" else self.eval_ema()  # an interrupted run exits quickly
+            self.log_line({"event": "interrupted" if reason == "signal" else "finished", "reason": reason,
+                           "step": self.step, "tokens": self.tokens, "wall_s": self.wall_now(), **final})
+        return reason
+
+    def _agree(self, ctl: StopControl, reason: str | None) -> str | None:
+        """All processes stop at the same step: the strongest reason any of them has."""
+        if self.world == 1:
+            return reason
+        order = [None, "max_steps", "max_minutes", "signal"]
+        t = torch.tensor([order.index(reason)], device=self.device)
+        torch.distributed.all_reduce(t, op=torch.distributed.ReduceOp.MAX)
+        agreed = order[int(t.item())]
+        if agreed == "signal" and ctl.signum is None:
+            ctl.signum = signal.SIGTERM  # another process was signalled
+        return agreed
 
     def eval_ema(self) -> dict:
         tc = self.cfg.train
         return evaluate(self.ema, self.val_stream, self.cfg.model.canvas, tc.eval_batches,
                         min(tc.batch_size, 32), self.chars_per_token)
 
-    def _install_signal_handlers(self):
-        def handler(signum, _frame):
-            self.stop_requested = True  # finish the step, checkpoint, exit cleanly
-        signal.signal(signal.SIGTERM, handler)
-        signal.signal(signal.SIGINT, handler)
 
-
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    ap = argparse.ArgumentParser(prog="python -m training.train", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--config", required=True, type=Path)
     ap.add_argument("--out", required=True, type=Path)
-    ap.add_argument("--resume", action="store_true", help="continue from OUT/ckpt.pt if present")
-    ap.add_argument("--init-from", type=Path, help="start from shipped or trained weights")
+    ap.add_argument("--resume", action="store_true", help="continue the run in OUT (from OUT/ckpt.pt if present)")
+    ap.add_argument("--overwrite", action="store_true", help="replace the run OUT holds (deletes its checkpoint and log)")
+    ap.add_argument("--init-from", type=Path, help="start from shipped or trained weights (a model folder or .pt)")
     ap.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
                     help="override a config value, e.g. --set train.max_minutes=30")
+    add_debug_flag(ap)
     a = ap.parse_args(argv)
     cfg = RunConfig.load(a.config, a.set)
-    trainer = Trainer(cfg, a.out, a.resume, a.init_from)
-    if trainer.rank == 0:
-        a.out.mkdir(parents=True, exist_ok=True)
-        (a.out / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2))
-        print(f"model: {trainer.model.num_params():,} params on {trainer.device} x{trainer.world}",
+    rank0 = int(os.environ.get("RANK", "0")) == 0
+    folder = RunFolder(a.out, ["python", "-m", "training.train", *argv]) if rank0 else None
+    ctl = StopControl(cfg.train.max_steps, cfg.train.max_minutes)
+    if folder:
+        folder.open(a.resume, a.overwrite)
+    trainer = None
+    try:
+        ctl.install()
+        trainer = Trainer(cfg, a.out, a.resume, a.init_from)
+        if folder:
+            (a.out / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2))
+            trainer.log_line(folder.marker(trainer.resumed, step=trainer.step, tokens=trainer.tokens,
+                                           wall_s=trainer.wall_prev, **trainer.extra))
+            print(f"model: {trainer.model.num_params():,} params on {trainer.device} x{trainer.world}",
+                  file=sys.stderr)
+        reason = trainer.run(ctl)
+        if trainer.rank == 0:
+            print(f"train: {stop_message(reason, ctl, trainer.step, trainer.wall_now(), argv)}", file=sys.stderr)
+        if trainer.world > 1:
+            torch.distributed.destroy_process_group()
+        return ctl.exit_code()
+    except KeyboardInterrupt:  # a second signal: stop now, no checkpoint
+        if trainer is not None:
+            trainer.log_line({"event": "aborted", "step": trainer.step})
+        print(f"train: aborted without a checkpoint; the last checkpoint in {a.out} (if any) still resumes",
               file=sys.stderr)
-    trainer.run()
-    if trainer.world > 1:
-        torch.distributed.destroy_process_group()
+        return ctl.exit_code() or 130
+    finally:
+        if folder:
+            folder.close()
 
 
 if __name__ == "__main__":
-    main()
+    run_cli(main, "train")

@@ -8,6 +8,7 @@ with a fixed seed. Each is filled twice: with the model choosing the length (cap
 fillers allowed) and with the oracle length (capacity = true token count, no gaps). Metrics:
 exact match (after stripping surrounding whitespace) and edit similarity (1 - Levenshtein /
 longer length). Baselines: the empty fill and copy-previous-line(s).
+Prints a summary table; the full report (with example fills) goes to --out, or to stdout with --json.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import numpy as np
 import torch
 
 from training.checkpoint import load_weights_any
+from training.errors import add_debug_flag, run_cli
 from training.model import PartitionTransformer, PGMConfig
 from training.sample import SampleOptions, infill
 from training.tokenizer import SPECIAL_IDS, load_tokenizer
@@ -144,8 +146,24 @@ def load_model(path: Path) -> PartitionTransformer:
 DEFAULTS = SampleOptions()  # the extension's sampling defaults
 
 
+def summary(report: dict) -> str:
+    """A few lines a person reads: NELBO and, per span kind, EM / ES against the baselines."""
+    lines = [f"{report['checkpoint']}: {report['parameters']:,} parameters"]
+    n = report.get("nelbo")
+    if n:
+        lines.append(f"validation NELBO: {n['val_bits_per_char']:.3f} bits/char, {n['val_bits_per_token']:.3f} bits/token")
+    f = lambda d: f"{d['exact_match']:.3f} / {d['edit_similarity']:.3f}"  # noqa: E731
+    lines.append(f"{'span kind':<12} {'holes':>5}  {'model length':>13}  {'oracle length':>13}  "
+                 f"{'empty ES':>8}  {'copy prev line':>14}   (EM / ES)")
+    for kind, r in report["infill"].items():
+        lines.append(f"{kind:<12} {r['holes']:>5}  {f(r['model_length']):>13}  {f(r['oracle_length']):>13}  "
+                     f"{r['baseline_empty']['edit_similarity']:>8.3f}  {f(r['baseline_copy_previous_line']):>14}")
+    lines.append(f"({report['eval_seconds']:.0f} s)")
+    return "\n".join(lines)
+
+
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ckpt", type=Path, required=True)
     ap.add_argument("--tokenizer", type=Path, required=True)
     ap.add_argument("--data", type=Path, help="token folder for NELBO (val.bin, meta.json)")
@@ -158,7 +176,9 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--nelbo-batches", type=int, default=16)
-    ap.add_argument("--out", type=Path)
+    ap.add_argument("--out", type=Path, help="write the full report (JSON, with example fills) here")
+    ap.add_argument("--json", action="store_true", help="print the full report instead of the summary")
+    add_debug_flag(ap)
     return ap
 
 
@@ -181,8 +201,8 @@ def main(argv=None):
     if a.out:
         a.out.parent.mkdir(parents=True, exist_ok=True)
         a.out.write_text(text + "\n")
-    print(text)
+    print(text if a.json else summary(report) + (f"\nfull report: {a.out}" if a.out else ""))
 
 
 if __name__ == "__main__":
-    main()
+    run_cli(main, "evaluate")

@@ -2,15 +2,21 @@
 ONNX graphs, tokenizer, manifest (with training provenance and metrics) and MODEL_CARD.md.
 
     python -m training.release --weights W.pt --eval runs/eval.json --tokenizer data/tokenizer.json \
-        --corpus data/corpus/manifest.json --out models/pgm-code [--compute "1x H200, 8 min"]
+        --corpus data/corpus/manifest.json --out models/my-model [--compute "1x H200, 8 min"]
+
+An existing model folder is never replaced unless `--overwrite` is given. The folder is built
+next to its destination and moved into place only when complete.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 from pathlib import Path
 
 from training.checkpoint import load_weights_any
+from training.errors import UserError, add_debug_flag, run_cli
 from training.export import export_model
 from training.model import PartitionTransformer, PGMConfig
 
@@ -40,6 +46,17 @@ def humaneval_line(h: dict | None) -> str:
             f"capacity {h['capacity']}, {h['steps']} steps, T {h['temperature']}, top-p {h['top_p']}"
             f"{', single-line stop rule' if h.get('single_line_stop') else ''}): pass@1 {h['pass@1']:.3f}, "
             f"exact match {h['exact_match']:.3f}. Evaluation only; never trained on.\n")
+
+
+def baseline_line(infill: dict) -> str:
+    """What the table says about usefulness, from the numbers (not a fixed claim)."""
+    es = lambda d: d["edit_similarity"]  # noqa: E731
+    better = [k for k, r in infill.items() if es(r["model_length"]) > es(r["baseline_copy_previous_line"])]
+    worse = [k for k in infill if k not in better]
+    if not worse:
+        return "Its fills are closer to the truth (edit similarity) than copying the previous line on every span kind measured."
+    return (f"Its fills are no closer to the truth (edit similarity) than copying the previous line on {', '.join(worse)}"
+            f"{' (better only on ' + ', '.join(better) + ')' if better else ''}: there, treat them as drafts at best.")
 
 
 def card_text(name, params, prov, corpus, report, compute, verdict) -> str:
@@ -76,14 +93,33 @@ ES = edit similarity (1 - Levenshtein / longer length).
 {verdict}
 
 ## Limits
-Small (about {params / 1e6:.0f}M parameters) and trained on a modest budget: expect short,
-plausible-looking fills, often wrong in detail. Context is the {prov['train_config']['model']['canvas']}-token canvas around
+About {params / 1e6:.0f}M parameters. {baseline_line(report['infill'])} Context is the {prov['train_config']['model']['canvas']}-token canvas around
 the hole (roughly {prov['train_config']['model']['canvas'] * 3} characters). Not trained on benchmark data.
 """
 
 
+def check_out(out: Path, overwrite: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file, not a model folder")
+    if out.is_dir() and any(out.iterdir()) and not overwrite:
+        held = ", ".join(sorted(p.name for p in out.iterdir())[:4])
+        raise UserError(f"{out} already holds files ({held}): choose another --out, "
+                        "or pass --overwrite to replace that model folder")
+
+
+def move_into_place(staging: Path, out: Path) -> None:
+    """Swap the finished folder in; the old one is deleted only after the swap."""
+    old = out.with_name(f".{out.name}.replaced")
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        os.replace(out, old)
+    os.replace(staging, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(prog="python -m training.release", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--weights", type=Path, required=True)
     ap.add_argument("--eval", type=Path, required=True)
     ap.add_argument("--tokenizer", type=Path, required=True)
@@ -91,7 +127,10 @@ def main(argv=None):
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--compute", default="unspecified hardware")
     ap.add_argument("--verdict", default="")
+    ap.add_argument("--overwrite", action="store_true", help="replace the model folder at --out if it exists")
+    add_debug_flag(ap)
     a = ap.parse_args(argv)
+    check_out(a.out, a.overwrite)
     weights, model_cfg, prov = load_weights_any(a.weights)
     # a run started with --init-from counts what its starting weights had seen before it
     prov["tokens"] += prov.get("tokens_before", 0)
@@ -105,12 +144,17 @@ def main(argv=None):
              "metrics": {"nelbo": report.get("nelbo"), "infill": report["infill"],
                          "humaneval_single_line": {k: v for k, v in report.get("humaneval", {}).items() if k != "examples"},
                          "infill_settings": report["infill_settings"]}}
-    a.out.mkdir(parents=True, exist_ok=True)
-    worst = export_model(model, a.tokenizer, a.out, a.out.name, "PGM code infilling model", extra)
-    (a.out / "MODEL_CARD.md").write_text(card_text(a.out.name, model.num_params(), prov, corpus, report,
-                                                   a.compute, a.verdict or "See the table."))
+    staging = a.out.with_name(f".{a.out.name}.release-part")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        worst = export_model(model, a.tokenizer, staging, a.out.name, "PGM code infilling model", extra)
+        (staging / "MODEL_CARD.md").write_text(card_text(a.out.name, model.num_params(), prov, corpus, report,
+                                                         a.compute, a.verdict or "See the table."))
+        move_into_place(staging, a.out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     print(f"released {a.out}: parity {worst:.1e}")
 
 
 if __name__ == "__main__":
-    main()
+    run_cli(main, "release")

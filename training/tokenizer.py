@@ -5,16 +5,22 @@
 
 The special tokens come first, so their ids are fixed: <|doc|>=0, <|gap|>=1, <|pad|>=2.
 `encode` writes train.bin / val.bin (uint16 token streams, files joined by <|doc|>) and meta.json
-(token and character counts, so losses convert to bits per character).
+(token and character counts, so losses convert to bits per character), with a progress bar per
+split. It writes temporary files and moves them into place only when every split is done: a
+failed or interrupted encode leaves the output folder as it was.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
+
+from training.errors import UserError, add_debug_flag, run_cli
 
 SPECIALS = ["<|doc|>", "<|gap|>", "<|pad|>"]
 SPECIAL_IDS = {"doc": 0, "gap": 1, "pad": 2}
@@ -58,15 +64,19 @@ def encode_split(tok, jsonl: Path, out_bin: Path, batch: int = 256) -> dict:
     """Tokenise one split into a uint16 stream: <|doc|> file <|doc|> file ... <|doc|>."""
     doc = SPECIAL_IDS["doc"]
     n_tok, n_chr, n_files = 0, 0, 0
-    with open(out_bin, "wb") as f:
+    with open(out_bin, "wb") as f, open(jsonl, "rb") as src, \
+            tqdm(total=jsonl.stat().st_size, unit="B", unit_scale=True, desc=jsonl.stem, mininterval=1) as bar:
         f.write(np.array([doc], dtype=np.uint16).tobytes())
         texts = []
-        for text in iter_texts(jsonl):
-            texts.append(text)
+        for line in src:
+            texts.append(json.loads(line)["text"])
+            bar.update(len(line))
             if len(texts) == batch:
                 n_tok, n_chr, n_files = _flush(tok, texts, f, n_tok, n_chr, n_files)
                 texts = []
         n_tok, n_chr, n_files = _flush(tok, texts, f, n_tok, n_chr, n_files)
+        f.flush()
+        os.fsync(f.fileno())
     return {"tokens": n_tok + 1, "chars": n_chr, "files": n_files}
 
 
@@ -83,23 +93,44 @@ def _flush(tok, texts, f, n_tok, n_chr, n_files):
     return n_tok, n_chr, n_files
 
 
+SPLITS = ("train", "val")
+
+
 def encode_corpus(corpus: Path, tokenizer: Path, out: Path) -> dict:
+    """Encode every split into temporary files, then move them into place together."""
+    missing = [str(p) for p in [tokenizer, *(corpus / f"{s}.jsonl" for s in SPLITS)] if not p.is_file()]
+    if missing:
+        raise UserError(f"missing input: {', '.join(missing)} (build the corpus with "
+                        "python -m training.build_corpus, the tokenizer with python -m training.tokenizer train)")
     tok = load_tokenizer(tokenizer)
+    made_out = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
+    tmp = {s: out / f".{s}.bin.part" for s in SPLITS}
     meta = {"tokenizer": str(tokenizer), "vocab_size": tok.get_vocab_size(),
             "special_ids": SPECIAL_IDS, "splits": {}}
-    for split in ("train", "val"):
-        t0 = time.time()
-        meta["splits"][split] = encode_split(tok, corpus / f"{split}.jsonl", out / f"{split}.bin")
-        s = meta["splits"][split]
-        print(f"{split}: {s['files']} files, {s['tokens']:,} tokens, {s['chars']:,} chars, "
-              f"{s['chars'] / max(1, s['tokens']):.2f} chars/token ({time.time() - t0:.0f}s)")
-    (out / "meta.json").write_text(json.dumps(meta, indent=2))
+    try:
+        for split in SPLITS:
+            t0 = time.time()
+            meta["splits"][split] = s = encode_split(tok, corpus / f"{split}.jsonl", tmp[split])
+            print(f"{split}: {s['files']} files, {s['tokens']:,} tokens, {s['chars']:,} chars, "
+                  f"{s['chars'] / max(1, s['tokens']):.2f} chars/token ({time.time() - t0:.0f}s)")
+        (out / ".meta.json.part").write_text(json.dumps(meta, indent=2))
+    except BaseException:
+        for p in [*tmp.values(), out / ".meta.json.part"]:
+            p.unlink(missing_ok=True)
+        if made_out and not any(out.iterdir()):
+            out.rmdir()
+        raise
+    (out / "meta.json").unlink(missing_ok=True)  # never a meta.json that describes other streams
+    for split in SPLITS:
+        os.replace(tmp[split], out / f"{split}.bin")
+    os.replace(out / ".meta.json.part", out / "meta.json")
     return meta
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python -m training.tokenizer", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("train", help="train the BPE tokenizer on the corpus train split")
     t.add_argument("--corpus", type=Path, default=Path("data/corpus"))
@@ -110,7 +141,9 @@ def main():
     e.add_argument("--corpus", type=Path, default=Path("data/corpus"))
     e.add_argument("--tokenizer", type=Path, default=Path("data/tokenizer.json"))
     e.add_argument("--out", type=Path, default=Path("data/tokens"))
-    a = ap.parse_args()
+    for sp in (t, e):
+        add_debug_flag(sp)
+    a = ap.parse_args(argv)
     if a.cmd == "train":
         tok = train_tokenizer(a.corpus, a.out, a.vocab_size, a.sample_mb)
         print(f"wrote {a.out} (vocab {tok.get_vocab_size()})")
@@ -119,4 +152,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run_cli(main, "tokenizer")

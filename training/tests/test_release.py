@@ -3,12 +3,14 @@ import copy
 import json
 from pathlib import Path
 
+import pytest
 import torch
 
 from training.checkpoint import load_weights_any, save_training
 from training.config import RunConfig
 from training.model import PartitionTransformer, PGMConfig
 from training import release
+from training.errors import UserError
 
 TOKENIZER = Path(__file__).resolve().parents[2] / "models" / "tiny" / "tokenizer.json"
 
@@ -31,14 +33,30 @@ def test_release_from_training_checkpoint_writes_card_manifest_and_weights(tmp_p
     (tmp_path / "corpus.json").write_text(json.dumps({"totals": {"train": {"all": {"bytes": 10, "files": 1},
                                                                              "python": {"bytes": 10}}}}))
     out = tmp_path / "model"
-    release.main(["--weights", str(tmp_path / "ckpt.pt"), "--eval", str(tmp_path / "eval.json"),
-                  "--tokenizer", str(TOKENIZER), "--corpus", str(tmp_path / "corpus.json"), "--out", str(out)])
+    args = ["--weights", str(tmp_path / "ckpt.pt"), "--eval", str(tmp_path / "eval.json"),
+            "--tokenizer", str(TOKENIZER), "--corpus", str(tmp_path / "corpus.json"), "--out", str(out)]
+    release.main(args)
+    with pytest.raises(UserError, match="--overwrite"):
+        release.main(args)
+    release.main(args + ["--overwrite"])
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no staging left
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["training"]["tokens"] == 2234  # counts what the starting weights had seen
     assert manifest["metrics"]["infill"]["single_line"]["holes"] == 2
     card = (out / "MODEL_CARD.md").read_text()
     assert "2,234 canvas tokens" in card and "| single_line | 2 |" in card
+    assert "no closer to the truth (edit similarity) than copying the previous line on single_line" in card
     state, model_cfg, _ = load_weights_any(out)
     assert PGMConfig.from_dict(model_cfg) == cfg.model
     for k, v in ema.state_dict().items():
         assert torch.equal(state[k], v.half().float()), k
+
+
+def test_release_refuses_an_existing_model_folder_unless_overwrite(tmp_path):
+    out = tmp_path / "model"
+    out.mkdir()
+    (out / "manifest.json").write_text("{}")
+    with pytest.raises(UserError, match="--overwrite"):
+        release.main(["--weights", "w.pt", "--eval", "e.json", "--tokenizer", "t", "--corpus", "c",
+                      "--out", str(out)])
+    assert (out / "manifest.json").read_text() == "{}"  # untouched

@@ -5,16 +5,20 @@ export const Commands = {
   infillSelection: 'pgmInfill.infillSelection',
   infillHoles: 'pgmInfill.infillHoles',
   showAlternatives: 'pgmInfill.showAlternatives',
+  fillHole: 'pgmInfill.fillHole',
   showLiveView: 'pgmInfill.showLiveView',
   restartServer: 'pgmInfill.restartServer',
   showLog: 'pgmInfill.showLog',
   showActions: 'pgmInfill.showActions',
   toggleInline: 'pgmInfill.toggleInline',
+  openModelSetting: 'pgmInfill.openModelSetting',
+  openWalkthrough: 'pgmInfill.openWalkthrough',
+  openSample: 'pgmInfill.openSample',
 } as const;
 
 interface ActionItem extends vscode.QuickPickItem { command?: string; args?: unknown[] }
 
-export async function showActions(inlineEnabled: boolean): Promise<void> {
+export async function showActions(inlineEnabled: boolean, keys: Map<string, string>): Promise<void> {
   const items: ActionItem[] = [
     { label: '$(wand) Infill Selection', command: Commands.infillSelection },
     { label: '$(symbol-snippet) Infill Placeholder Holes', command: Commands.infillHoles },
@@ -25,7 +29,13 @@ export async function showActions(inlineEnabled: boolean): Promise<void> {
     { label: '$(debug-restart) Restart Server', command: Commands.restartServer },
     { label: '$(output) Show Log', command: Commands.showLog },
     { label: '$(gear) Settings', command: 'workbench.action.openSettings', args: ['@ext:pgm-infill.pgm-infill'] },
+    { label: '$(file-directory) Model Folder Setting', command: Commands.openModelSetting },
+    { label: '$(book) Get Started', command: Commands.openWalkthrough },
   ];
+  for (const item of items) {
+    const key = item.command ? keys.get(item.command) : undefined;
+    if (key) item.description = key;
+  }
   const pick = await vscode.window.showQuickPick(items, { placeHolder: 'PGM Infill' });
   if (pick?.command) await vscode.commands.executeCommand(pick.command, ...(pick.args ?? []));
 }

@@ -2,12 +2,13 @@
  * The explicit fill commands: the selection(s) and the placeholder holes of a document. One
  * request carries every range; progress is shown with cancel (cancelling sends $/cancelRequest);
  * the answer is checked (ranges.checkEdits) and applied only to an unchanged document, as one
- * undo step (applyFill). User-invoked, so failures may show a message.
+ * undo step (applyFill). User-invoked, so failures may show a message. A cancel settles at once
+ * on this side (the server stops at its next sampler step) and says "cancelled" (fillFeedback.ts).
  */
 import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import {
-  PgmErrorCodes, PgmMethods, REQUEST_CANCELLED,
+  PgmMethods, REQUEST_CANCELLED,
   type InfillParams, type InfillResult, type ProgressParams, type SamplingOptions,
 } from '../server/protocol';
 import { applyFill } from './applyFill';
@@ -16,12 +17,15 @@ import { LiveDecorations } from './liveDecorations';
 import { committedFraction, rangeContext, type LiveMessage } from './liveModel';
 import { holeAnswers, lowConfidenceSummary, scoreText, type HoleAnswer } from './candidates';
 import { CAP_IT, FILL_IN_PARTS, oversizeChoice, oversizeQuestion, selectionTooLarge, type OversizeChoice } from './oversize';
-import { checkEdits, describeTargets, findHoles, hasOverlap, normalizeRanges } from './ranges';
+import { onCancelled, reportFailure, warnIfCapped, whenCancelled, type FeedbackDeps } from './fillFeedback';
+import { holeRanges } from './holes';
+import { checkEdits, describeTargets, hasOverlap, normalizeRanges } from './ranges';
 import { samplingOptions } from './settings';
 import { errorText, type ServerOwner } from './serverOwner';
+import { lastFillWords } from './serverState';
 import type { StatusItem } from './statusItem';
 
-export interface InfillDeps {
+export interface InfillDeps extends FeedbackDeps {
   owner: ServerOwner;
   status: StatusItem;
   log: vscode.LogOutputChannel;
@@ -40,17 +44,27 @@ export async function infillHoles(deps: InfillDeps): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) { void vscode.window.showInformationMessage('PGM Infill: open a file with placeholder holes.'); return; }
   const marker = readSettings().holeMarker;
-  const doc = editor.document;
-  const ranges = findHoles(doc.getText(), marker).map(([s, e]) => new vscode.Range(doc.positionAt(s), doc.positionAt(e)));
+  const ranges = holeRanges(editor.document, marker);
   if (ranges.length === 0) { void vscode.window.showInformationMessage(`PGM Infill: no "${marker}" holes in this document.`); return; }
   await runFill(deps, editor, ranges, `${ranges.length} hole${ranges.length === 1 ? '' : 's'}`);
+}
+
+/** The CodeLens "Fill" of one placeholder hole: fills it if the marker is still there. */
+export async function fillHole(deps: InfillDeps, uri: vscode.Uri, range: vscode.Range): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(doc, { preserveFocus: false });
+  const marker = readSettings().holeMarker;
+  const holes = holeRanges(doc, marker);
+  const hole = holes.find((r) => r.isEqual(range)) ?? holes.find((r) => r.intersection(range));
+  if (!hole) { void vscode.window.showInformationMessage(`PGM Infill: that "${marker}" hole is gone.`); return; }
+  await runFill(deps, editor, [hole], 'hole');
 }
 
 /** Extra request options of a fill (the agreed issue-9 fields; typed by the contract once it lands). */
 export interface FillExtras { candidates?: number; oversize?: OversizeChoice }
 type FillParams = InfillParams & { options: SamplingOptions & FillExtras };
 
-export interface FillAnswer { params: FillParams; result: InfillResult; holes: HoleAnswer[]; scheduled?: number }
+export interface FillAnswer { params: FillParams; result: InfillResult; holes: HoleAnswer[]; scheduled?: number; stepsRan?: number }
 
 /**
  * One fill request with everything around it: the live view, the tinted ranges, progress with
@@ -79,11 +93,12 @@ export async function withFill(
     ranges: ranges.map((r) => rangeContext(text, doc.offsetAt(r.start), doc.offsetAt(r.end))),
   });
   deps.status.setBusy(true);
+  const t0 = performance.now();
   const decorations = new LiveDecorations(editor, ranges);
   try {
-    const { result, scheduled } = await sendAsking(deps, params, decorations);
-    if (result) await use({ params, result, holes: holeAnswers(result), scheduled }, decorations);
-    else deps.live({ type: 'done', requestId, outcome: 'cancelled' });
+    const { result, scheduled, stepsRan } = await sendAsking(deps, params, decorations);
+    if (result) await use({ params, result, holes: holeAnswers(result), scheduled, stepsRan }, decorations);
+    else onCancelled(deps, requestId, performance.now() - t0);
   } catch (err) {
     reportFailure(deps, err);
     deps.live({ type: 'done', requestId, outcome: `failed: ${errorText(err)}` });
@@ -115,7 +130,8 @@ async function sendAsking(deps: InfillDeps, params: FillParams, deco: LiveDecora
   }
 }
 
-interface Answer { result?: InfillResult; scheduled?: number }
+/** A server answer plus the step facts its progress notifications told (empty = cancelled). */
+interface Answer { result?: InfillResult; scheduled?: number; stepsRan?: number }
 
 async function requestWithProgress(deps: InfillDeps, params: InfillParams, deco: LiveDecorations): Promise<Answer> {
   const n = params.ranges.length;
@@ -124,10 +140,11 @@ async function requestWithProgress(deps: InfillDeps, params: InfillParams, deco:
     title: `PGM: filling ${n} range${n === 1 ? '' : 's'}`,
   }, async (progress, token) => {
     let reported = 0;
-    let scheduled: number | undefined;
+    const facts: Answer = {};
     const sub = deps.owner.onProgress((p: ProgressParams) => {
       if (p.requestId !== params.requestId) return;
-      scheduled = p.totalSteps;
+      facts.scheduled = p.totalSteps;
+      facts.stepsRan = p.step;
       const pct = Math.round(committedFraction(p) * 100);
       progress.report({ message: `step ${p.step}/${p.totalSteps}`, increment: Math.max(0, pct - reported) });
       reported = Math.max(reported, pct);
@@ -137,8 +154,10 @@ async function requestWithProgress(deps: InfillDeps, params: InfillParams, deco:
       const client = await deps.owner.ensureStarted();
       if (deps.owner.state.kind !== 'ready') progress.report({ message: 'loading the model…' });
       await deps.owner.whenReady(token);
-      const result = await client.sendRequest<InfillResult>(PgmMethods.infill, params, token);
-      return token.isCancellationRequested ? {} : { result, scheduled };
+      const request = client.sendRequest<InfillResult>(PgmMethods.infill, params, token);
+      request.catch(() => undefined); // a cancelled request still rejects later; nobody waits for it
+      const result = await Promise.race([request, whenCancelled(token)]);
+      return result === 'cancelled' || token.isCancellationRequested ? {} : { ...facts, result };
     } catch (err) {
       if (token.isCancellationRequested || (err as { code?: number })?.code === REQUEST_CANCELLED) return {};
       throw err;
@@ -153,41 +172,27 @@ async function requestWithProgress(deps: InfillDeps, params: InfillParams, deco:
  * requested ranges, only to the requested version, one undo step. Low confidence is said, not hidden.
  */
 export async function applyAnswer(deps: InfillDeps, doc: vscode.TextDocument, a: FillAnswer, texts: readonly string[]): Promise<void> {
-  const { params, result, scheduled } = a;
+  const { params, result, scheduled, stepsRan } = a;
   const requestId = params.requestId!;
   const check = checkEdits(params.ranges, (result.edits ?? []).map((e, i) => ({ range: e.range, newText: texts[i] ?? e.newText })));
   if (!check.ok) {
     deps.log.error(`fill refused: ${check.reason} (request ${requestId})`);
     void vscode.window.showErrorMessage('PGM Infill: the server answered with an edit outside the selection; nothing was changed.');
-    deps.live({ type: 'done', requestId, outcome: 'refused' });
+    deps.live({ type: 'done', requestId, outcome: 'refused: the server answered with an edit outside the selection' });
     return;
   }
   const outcome = await applyFill(doc, params.textDocument.version, check.edits);
   const s = result.stats;
   const low = lowConfidenceSummary(a.holes);
-  deps.log.info(`fill ${outcome}: ${params.ranges.length} range(s), ${s.steps} steps, ${s.order}, ${Math.round(s.ms)} ms ` +
-    `(queue ${Math.round(s.queueMs)} ms), ${s.model} on ${s.device}, seed ${s.seed}, tokens [${s.tokensPerRange.join(', ')}], ` +
-    `scores [${a.holes.map((h) => scoreText(h.score)).join(', ')}]${low ? `, ${low}` : ''}`);
-  deps.status.setLastFill({ ms: s.ms, steps: s.steps, scheduled, ranges: params.ranges.length, lowConfidence: low || undefined });
-  deps.live({ type: 'done', requestId, outcome, ms: s.ms, steps: s.steps, holes: a.holes.map((h) => ({ score: h.score, lowConfidence: h.lowConfidence, parses: h.parses })) });
+  const fill = {
+    ms: s.ms, stepsRan, stepsScheduled: scheduled, networkCalls: s.steps, ranges: params.ranges.length, lowConfidence: low || undefined,
+  };
+  deps.log.info(`fill ${outcome}: ${lastFillWords(fill)}, ${s.order}, queue ${Math.round(s.queueMs)} ms, ` +
+    `${s.model} on ${s.device}, seed ${s.seed}, tokens [${s.tokensPerRange.join(', ')}], ` +
+    `scores [${a.holes.map((h) => scoreText(h.score)).join(', ')}]`);
+  deps.status.setLastFill(fill);
+  warnIfCapped(deps, params.options?.steps, scheduled);
+  deps.live({ type: 'done', requestId, outcome, ms: s.ms, steps: stepsRan, scheduled, holes: a.holes.map((h) => ({ score: h.score, lowConfidence: h.lowConfidence, parses: h.parses })) });
   if (outcome === 'stale') void vscode.window.showWarningMessage('PGM Infill: the document changed during the fill; nothing was applied.');
   if (outcome === 'failed') void vscode.window.showErrorMessage('PGM Infill: the editor refused the edit; nothing was applied.');
-}
-
-/** JSON-RPC codes for a connection that died under a pending request (server crashed or stopped). */
-const CONNECTION_LOST = new Set([-32099, -32098, -32097, -32096]);
-
-function reportFailure(deps: InfillDeps, err: unknown): void {
-  const code = (err as { code?: unknown })?.code;
-  const text = errorText(err);
-  deps.log.error(`fill failed: ${text}${typeof code === 'number' ? ` (code ${code})` : ''}`);
-  if (code === PgmErrorCodes.StaleVersion) {
-    void vscode.window.showWarningMessage('PGM Infill: the document changed during the fill; nothing was applied.');
-  } else if (typeof code === 'number' && CONNECTION_LOST.has(code)) {
-    void vscode.window.showWarningMessage('PGM Infill: the server stopped during the fill; nothing was changed. It restarts by itself: try again.');
-  } else {
-    void vscode.window.showErrorMessage(`PGM Infill: ${text}`, 'Show Log').then((pick) => {
-      if (pick) deps.log.show(true);
-    });
-  }
 }

@@ -18,6 +18,8 @@ export interface InlineDeps {
   client(): LanguageClient | undefined;
   state(): ServerView;
   log: vscode.LogOutputChannel;
+  /** Time of a suggestion request that the server answered (shown in the status bar). */
+  onLatency(ms: number): void;
 }
 
 /** Errors that are a normal part of typing: not worth more than a trace line. */
@@ -62,8 +64,11 @@ export function inlineMiddleware(deps: InlineDeps): Pick<Middleware, 'provideInl
         if (!(await waitDebounce(s.server.inline.debounceMs, token))) return null;
       }
       try {
+        const t0 = performance.now();
         const items = await request(client, doc, pos, ctx, token);
-        return token.isCancellationRequested ? null : items;
+        if (token.isCancellationRequested) return null;
+        deps.onLatency(performance.now() - t0);
+        return items;
       } catch (err) {
         const code = (err as { code?: unknown })?.code;
         if (typeof code === 'number' && QUIET_CODES.has(code)) deps.log.trace(`inline: ${String((err as Error).message)}`);

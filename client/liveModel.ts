@@ -16,7 +16,7 @@ export interface LiveRangeContext {
 export type LiveMessage =
   | { type: 'start'; requestId: string; title: string; steps: number; ranges: LiveRangeContext[] }
   | { type: 'frame'; requestId: string; step: number; totalSteps: number; ranges: Array<{ text: string; tokens: ProgressToken[] }> }
-  | { type: 'done'; requestId: string; outcome: string; ms?: number; steps?: number; holes?: LiveHoleVerdict[] };
+  | { type: 'done'; requestId: string; outcome: string; ms?: number; steps?: number; scheduled?: number; holes?: LiveHoleVerdict[] };
 
 /** What the view says about each hole's applied fill: its score and whether it is under the threshold. */
 export interface LiveHoleVerdict { score: number; lowConfidence: boolean; parses: boolean | null }

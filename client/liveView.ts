@@ -65,9 +65,13 @@ export class LiveView implements vscode.Disposable {
   <span id="stepLabel">step 0/0</span>
   <label><input id="follow" type="checkbox" checked> follow live</label>
 </div>
-<div id="legend"><span class="tok c-low">low</span><span class="tok c-high">high confidence</span>
-  <span class="tok fresh c-mid">committed this step</span><span class="tok unknown">·</span> not yet
-  <span class="tok gap">∅</span> gap filler (dropped)</div>
+<ul id="legend">
+  <li><span class="tok c-low">abc</span><span class="tok c-high">abc</span> tint = the model's confidence in that token (pale: unsure, strong: sure)</li>
+  <li><span class="tok fresh c-mid">abc</span> outlined = committed at the step the slider shows</li>
+  <li><span class="tok unknown">·</span> = a position not committed yet at that step</li>
+  <li><span class="tok gap">∅×3</span> = gap fillers: positions the model left empty to make the fill shorter; dropped from the text</li>
+  <li><span class="badge low">low confidence</span> = the model's own score for this hole is under the threshold: check it before you keep it</li>
+</ul>
 <main id="ranges"></main>
 <script nonce="${nonce}" src="${js}"></script>
 </body></html>`;

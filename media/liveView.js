@@ -16,6 +16,11 @@
   let verdicts = null; // per hole {score, lowConfidence, parses} once the fill is done
   let timer = null;
 
+  // What the fill ended with, shown in place of the holes when it did not apply (why it failed).
+  let outcome = null;
+
+  function isGapAt(t, viewStep) { return t.gap && t.step > 0 && t.step <= viewStep; }
+
   function tokenSpan(t, viewStep) {
     const s = document.createElement('span');
     s.className = 'tok';
@@ -27,9 +32,30 @@
     s.style.setProperty('--c', String(t.confidence));
     s.title = `step ${t.step}, p = ${t.confidence.toFixed(2)}`;
     if (t.step === viewStep) s.classList.add('fresh');
-    if (t.gap) { s.classList.add('gap'); s.textContent = '∅'; return s; }
     s.textContent = t.text;
     return s;
+  }
+
+  // A run of gap fillers is one compact mark: they are dropped from the text, only their count matters.
+  function gapRun(run, viewStep) {
+    const s = document.createElement('span');
+    s.className = 'tok gap';
+    s.textContent = run.length > 1 ? `∅×${run.length}` : '∅';
+    s.title = `${run.length} gap filler${run.length > 1 ? 's' : ''}: positions the model left empty (dropped from the text)`;
+    if (run.some((t) => t.step === viewStep)) s.classList.add('fresh');
+    return s;
+  }
+
+  function tokenSpans(tokens, viewStep) {
+    const out = [];
+    for (let i = 0; i < tokens.length;) {
+      if (!isGapAt(tokens[i], viewStep)) { out.push(tokenSpan(tokens[i], viewStep)); i += 1; continue; }
+      let j = i;
+      while (j < tokens.length && isGapAt(tokens[j], viewStep)) j += 1;
+      out.push(gapRun(tokens.slice(i, j), viewStep));
+      i = j;
+    }
+    return out;
   }
 
   function renderRange(i, viewStep) {
@@ -54,18 +80,27 @@
     if (tokens.length === 0 && ctx) {
       pre.append(Object.assign(document.createElement('span'), { className: 'original', textContent: ctx.original || '▯' }));
     }
-    for (const t of tokens) pre.append(tokenSpan(t, viewStep));
+    pre.append(...tokenSpans(tokens, viewStep));
     if (ctx) pre.append(Object.assign(document.createElement('span'), { className: 'ctx', textContent: ctx.after }));
     box.append(h, pre);
     return box;
   }
 
+  // Steps that ran so far (the latest frame's step); the schedule can be longer (early stop).
+  function stepsRan() { return frame ? frame.step : 0; }
+
   function render() {
     const viewStep = Number(slider.value);
-    const total = frame ? frame.totalSteps : 0;
-    stepLabel.textContent = `step ${viewStep}/${total}`;
+    const ran = stepsRan();
+    const scheduled = frame ? frame.totalSteps : 0;
+    stepLabel.textContent = ran === 0 ? 'no steps ran'
+      : `step ${viewStep}/${ran}${scheduled > ran && outcome ? ` (stopped early; ${scheduled} scheduled)` : ''}`;
     const n = start ? start.ranges.length : frame ? frame.ranges.length : 0;
-    rangesEl.replaceChildren(...Array.from({ length: n }, (_, i) => renderRange(i, viewStep)));
+    const boxes = Array.from({ length: n }, (_, i) => renderRange(i, viewStep));
+    if (outcome && outcome.failed) {
+      boxes.unshift(Object.assign(document.createElement('p'), { className: 'failure', textContent: outcome.text }));
+    }
+    rangesEl.replaceChildren(...boxes);
   }
 
   function setStep(step, max) {
@@ -76,26 +111,38 @@
 
   function stopReplay() { if (timer) { clearInterval(timer); timer = null; } }
 
+  function describe(m) {
+    const o = String(m.outcome);
+    if (o === 'cancelled') return { failed: true, text: 'Cancelled: nothing was changed.' };
+    if (o === 'stale') return { failed: true, text: 'Not applied: the document changed while the model worked.' };
+    if (o.startsWith('failed') || o.startsWith('refused')) {
+      return { failed: true, text: `${o.charAt(0).toUpperCase()}${o.slice(1)}. Nothing was changed.` };
+    }
+    return { failed: o !== 'applied', text: o };
+  }
+
   function onMessage(m) {
     if (!m || typeof m.type !== 'string') return;
     if (m.type === 'start') {
       stopReplay();
-      start = m; frame = null; verdicts = null;
+      start = m; frame = null; verdicts = null; outcome = null;
       title.textContent = m.title;
       meta.textContent = `${m.steps} steps requested · running…`;
-      setStep(0, m.steps);
+      setStep(0, 0);
     } else if (m.type === 'frame' && (!start || m.requestId === start.requestId)) {
       frame = m;
       const live = follow.checked && !timer;
-      setStep(live ? m.step : Number(slider.value), m.totalSteps);
+      setStep(live ? m.step : Number(slider.value), m.step);
     } else if (m.type === 'done' && (!start || m.requestId === start.requestId)) {
+      outcome = describe(m);
       const ms = typeof m.ms === 'number' ? ` · ${Math.round(m.ms)} ms` : '';
-      const steps = typeof m.steps === 'number' ? ` · ${m.steps} steps` : '';
+      const ran = stepsRan();
+      const steps = ran > 0 ? ` · ${ran} step${ran === 1 ? '' : 's'} ran` : '';
       verdicts = Array.isArray(m.holes) ? m.holes : null;
       const lows = verdicts ? verdicts.filter((v) => v && v.lowConfidence).length : 0;
       const low = lows === 0 ? '' : verdicts.length === 1 ? ' · low confidence' : ` · low confidence in ${lows} of ${verdicts.length} holes`;
-      meta.textContent = `${m.outcome}${low}${steps}${ms}`;
-      render();
+      meta.textContent = `${outcome.failed ? outcome.text : m.outcome}${low}${steps}${ms}`;
+      setStep(Number(slider.value), ran);
     }
   }
 
@@ -103,11 +150,12 @@
     stopReplay();
     if (!frame) return;
     let s = 0;
-    setStep(0, frame.totalSteps);
+    const last = stepsRan();
+    setStep(0, last);
     timer = setInterval(() => {
       s += 1;
-      setStep(s, frame.totalSteps);
-      if (s >= frame.totalSteps) stopReplay();
+      setStep(s, last);
+      if (s >= last) stopReplay();
     }, 400);
   });
   slider.addEventListener('input', () => { stopReplay(); follow.checked = false; render(); });

@@ -31,6 +31,8 @@ export interface CodeServerOptions {
   userSettings: Record<string, unknown>;
   /** Files to create in the workspace: relative path -> content. */
   files: Record<string, string>;
+  /** Keep VS Code's workspace trust on (the folder then opens in Restricted Mode); off by default. */
+  workspaceTrust?: boolean;
 }
 
 function env(base: string): NodeJS.ProcessEnv {
@@ -84,8 +86,9 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const e = env(base);
   installVsix(opts, dirs, e);
   const port = await freePort();
+  const trust = opts.workspaceTrust ? [] : ['--disable-workspace-trust'];
   const child = spawn(CODE_SERVER, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry',
-    '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-update-check', ...trust, '--disable-getting-started-override',
     '--user-data-dir', dirs.user, '--extensions-dir', dirs.ext, dirs.ws],
   { env: e, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -45,6 +45,19 @@ export const FILES: Record<string, string> = {
     '    return fib(n - 1) + fib(n - 2)',
     '',
   ].join('\n'),
+  'cancel.py': [
+    'def clamp(x, lo, hi):',
+    '    return max(lo, min(x, hi))',
+    '',
+  ].join('\n'),
+  'lens.py': [
+    'def area(r):',
+    '    return <FILL>',
+    '',
+    'def name():',
+    '    return "circle"',
+    '',
+  ].join('\n'),
   'restart.py': [
     'class Point:',
     '    def __init__(self, x, y):',

@@ -101,7 +101,7 @@ describe('PGM Infill in a real VS Code', { timeout: 15 * 60_000 }, () => {
     const end = offsetOf(before, 4, 1) - 1;
     assert.ok(afterText.startsWith(before.slice(0, start)), 'text before the selection changed');
     assert.ok(afterText.endsWith(before.slice(end)), 'text after the selection changed');
-    assert.match(status, /\(8 scheduled\), 1 range\b/);
+    assert.match(status, / of 8 steps, 1 range\b/);
   });
 
   scenario('fills two selections (multi-cursor) in one request', '02-two-selections', async () => {
@@ -185,7 +185,7 @@ describe('PGM Infill in a real VS Code', { timeout: 15 * 60_000 }, () => {
     await wb.openFile('steps.py');
     await selectToLineEnd(2, 9); // "sum(values)"
     await fillAndSave();
-    const status = await wb.waitStatus(/\(3 scheduled\)/);
+    const status = await wb.waitStatus(/ of 3 steps/);
     await wb.screenshot('07-steps-setting');
     assert.match(status, /3 steps configured/);
     const afterText = fileText('steps.py');
@@ -232,5 +232,52 @@ describe('PGM Infill in a real VS Code', { timeout: 15 * 60_000 }, () => {
     const afterText = fileText('midfill.py');
     assert.ok(afterText.startsWith(before.slice(0, offsetOf(before, 4, 12))));
     assert.ok(afterText.endsWith(before.slice(offsetOf(before, 5, 1) - 1)));
+  });
+
+  scenario('a cancelled fill says "cancelled" within a second and changes nothing', '10-cancel', async () => {
+    const before = fileText('cancel.py');
+    await wb.openFile('cancel.py');
+    await selectToLineEnd(2, 12); // "max(lo, min(x, hi))"
+    // Freeze the server so the fill is certainly in flight: the cancel must not wait for it.
+    const [pid] = serverPids();
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await wb.runCommand('PGM: Infill Selection');
+      await wb.waitStatus(/filling…/, 30_000);
+      const cancel = wb.page.locator('.notification-toast', { hasText: 'PGM: filling' }).getByRole('button', { name: 'Cancel' });
+      await cancel.click();
+      const t0 = Date.now();
+      const status = await wb.waitStatus(/last fill cancelled/, 5_000);
+      const settledMs = Date.now() - t0;
+      await wb.screenshot('10-cancelled');
+      assert.ok(settledMs < 1500, `the cancel took ${settledMs} ms to show`);
+      assert.doesNotMatch(status, /filling…/);
+      assert.match(await wb.statusText(), /cancelled/);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    assert.equal(await wb.page.locator('.tab.active.dirty').count(), 0, 'a cancelled fill edited the document');
+    assert.equal(fileText('cancel.py'), before);
+  });
+
+  scenario('highlights a placeholder marker and fills it from its CodeLens', '11-marker-codelens', async () => {
+    const before = fileText('lens.py');
+    await wb.openFile('lens.py');
+    const lens = wb.page.locator('.monaco-editor.focused .codelens-decoration a', { hasText: 'Fill' });
+    await lens.first().waitFor({ timeout: 30_000 });
+    // The marker's decoration: an extension decoration type on the marker's line.
+    const marked = wb.page.locator('.monaco-editor.focused .view-overlays [class*="TextEditorDecorationType"]');
+    await marked.first().waitFor({ timeout: 10_000 });
+    await wb.screenshot('11-marker-codelens');
+    assert.equal(await lens.count(), 1, 'one CodeLens per marker');
+    await lens.first().click();
+    await wb.saveAfterEdit();
+    await wb.waitStatus(/last fill \d+ ms, \d+ of \d+ steps, 1 range\b/);
+    await wb.screenshot('11-marker-filled');
+    const afterText = fileText('lens.py');
+    const [head, tail] = before.split('<FILL>');
+    assert.ok(!afterText.includes('<FILL>'), 'the marker is left');
+    assert.ok(afterText.startsWith(head) && afterText.endsWith(tail), 'text around the hole changed');
+    await lens.first().waitFor({ state: 'detached', timeout: 10_000 });
   });
 });

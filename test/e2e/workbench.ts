@@ -29,7 +29,7 @@ export class Workbench {
 
   static async open(browser: Browser, url: string, folder: string): Promise<Workbench> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
+    await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`, { timeout: 90_000 });
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.statusbar').waitFor({ timeout: 60_000 });
     return new Workbench(page);
@@ -39,6 +39,11 @@ export class Workbench {
   async status(): Promise<string> {
     const item = this.page.locator('[aria-label^="PGM Infill:"]').first();
     return (await item.count()) ? (await item.getAttribute('aria-label')) ?? '' : '';
+  }
+
+  /** The visible text of the PGM status item. */
+  async statusText(): Promise<string> {
+    return (await this.page.locator('[aria-label^="PGM Infill:"]').first().textContent()) ?? '';
   }
 
   /** Waits until the status label matches `re`; returns it. */

@@ -26,7 +26,12 @@ export class ModelOwner {
   /** The last fill failure, until a fill succeeds or the model reloads. */
   private lastFailure: string | undefined;
 
-  constructor(private readonly notify: (s: StatusParams) => void, private readonly log: (m: string) => void) {}
+  constructor(
+    private readonly notify: (s: StatusParams) => void,
+    private readonly log: (m: string) => void,
+    /** Failures go to the client's log at [error] (lifecycle lines at [info]). */
+    private readonly logError: (m: string) => void = log,
+  ) {}
 
   get current(): ModelState {
     return this.state;
@@ -60,7 +65,7 @@ export class ModelOwner {
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.state = { kind: 'error', dir, message };
-      this.log(`model load failed: ${message}`);
+      this.logError(`model load failed: ${message}`);
     }
     this.publish();
   }
@@ -84,7 +89,7 @@ export class ModelOwner {
   recordFailure(message: string): void {
     if (message === this.lastFailure) return;
     this.lastFailure = message;
-    this.log(message);
+    this.logError(message);
     this.publish();
   }
 

@@ -23,7 +23,8 @@ export function startServer(connection: Connection): void {
   const log = (m: string) => connection.console.log(m);
   const scheduler = new Scheduler(16);
   const withQueue = (s: StatusParams): StatusParams => ({ ...s, queue: { pending: scheduler.pending, maxPending: scheduler.maxPending } });
-  const owner = new ModelOwner((s: StatusParams) => void connection.sendNotification(PgmMethods.status, withQueue(s)), log);
+  const owner = new ModelOwner((s: StatusParams) => void connection.sendNotification(PgmMethods.status, withQueue(s)), log,
+    (m: string) => connection.console.error(m));
   let deps: ServerDeps | null = null;
   let dynamicConfig = false;
 

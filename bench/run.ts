@@ -18,8 +18,15 @@ const ROOT = join(__dirname, '..');
 const G = join(ROOT, 'bench', '.graphs');
 const QUICK = process.env.BENCH_QUICK === '1';
 
+/** The one command that creates the Python venv the graph generator needs (as .ci/run does). */
+export const VENV_COMMAND = 'python3 -m venv .venv && .venv/bin/pip install -r training/requirements.txt';
+
 function ensureGraphs(): Record<string, any> {
   if (!existsSync(join(G, 'graphs.json'))) {
+    if (!existsSync(join(ROOT, '.venv/bin/python'))) {
+      console.error(`npm run bench needs the Python venv .venv (PyTorch + onnx) to generate its graphs once. Create it with:\n  ${VENV_COMMAND}`);
+      process.exit(2);
+    }
     console.log('generating random-weight graphs (bench/make_baselines.py)...');
     execFileSync(join(ROOT, '.venv/bin/python'), ['-m', 'bench.make_baselines', '--out', G], { cwd: ROOT, stdio: 'inherit' });
   }

@@ -50,8 +50,12 @@ sed -e "s#^!models/\*/#!$MODEL_REL/#" \
     -e "s#^!node_modules/onnxruntime-node/bin/napi-v\*/\*/\*/\*#!$ORT_BIN/*#" .vscodeignore > "$IGNORE"
 grep -q "^!$MODEL_REL/manifest.json" "$IGNORE" || { echo "model must be a folder under models/ (got $MODEL)" >&2; exit 1; }
 
-# No public repository yet: keep README links relative (the screenshot ships in media/).
-VSCE_FLAGS=(--target "$TARGET" --out "$OUT" --ignoreFile "$IGNORE" --allow-missing-repository --no-rewrite-relative-links)
+# VS Code's extension page drops relative images and links. With a `repository` in package.json,
+# vsce rewrites them to absolute URLs there; without one, keep them relative (the files ship).
+VSCE_FLAGS=(--target "$TARGET" --out "$OUT" --ignoreFile "$IGNORE")
+if ! node -e "process.exit(require('./package.json').repository ? 0 : 1)"; then
+  VSCE_FLAGS+=(--allow-missing-repository --no-rewrite-relative-links)
+fi
 [ -f LICENSE ] || VSCE_FLAGS+=(--skip-license)
 node_modules/.bin/vsce package "${VSCE_FLAGS[@]}"
 

@@ -113,12 +113,12 @@
 
   function describe(m) {
     const o = String(m.outcome);
-    if (o === 'cancelled') return { failed: true, text: 'Cancelled: nothing was changed.' };
-    if (o === 'stale') return { failed: true, text: 'Not applied: the document changed while the model worked.' };
+    if (o === 'cancelled') return { failed: true, word: 'cancelled', text: 'Cancelled: nothing was changed.' };
+    if (o === 'stale') return { failed: true, word: 'not applied', text: 'Not applied: the document changed while the model worked.' };
     if (o.startsWith('failed') || o.startsWith('refused')) {
-      return { failed: true, text: `${o.charAt(0).toUpperCase()}${o.slice(1)}. Nothing was changed.` };
+      return { failed: true, word: o.split(':')[0], text: `${o.charAt(0).toUpperCase()}${o.slice(1)}. Nothing was changed.` };
     }
-    return { failed: o !== 'applied', text: o };
+    return { failed: o !== 'applied', word: o, text: o };
   }
 
   function onMessage(m) {
@@ -141,7 +141,7 @@
       verdicts = Array.isArray(m.holes) ? m.holes : null;
       const lows = verdicts ? verdicts.filter((v) => v && v.lowConfidence).length : 0;
       const low = lows === 0 ? '' : verdicts.length === 1 ? ' · low confidence' : ` · low confidence in ${lows} of ${verdicts.length} holes`;
-      meta.textContent = `${outcome.failed ? outcome.text : m.outcome}${low}${steps}${ms}`;
+      meta.textContent = `${outcome.failed ? outcome.word : m.outcome}${low}${steps}${ms}`;
       setStep(Number(slider.value), ran);
     }
   }

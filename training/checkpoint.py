@@ -108,10 +108,13 @@ def main(argv=None):
     s = sub.add_parser("ship", help="write the fp16 EMA weights of a training checkpoint")
     s.add_argument("--ckpt", type=Path, required=True)
     s.add_argument("--out", type=Path, required=True)
+    s.add_argument("--debug", action="store_true", help="on an expected error, show the full traceback")
     a = ap.parse_args(argv)
     prov = ship(a.ckpt, a.out)
     print(json.dumps({k: v for k, v in prov.items() if k != "train_config"}))
 
 
 if __name__ == "__main__":
-    main()
+    from training.checkpoint import main as package_main  # the package's CheckpointError, not __main__'s
+    from training.errors import run_cli
+    run_cli(package_main, "checkpoint")

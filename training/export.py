@@ -151,6 +151,7 @@ def main(argv=None):
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--name", default=None)
     ap.add_argument("--extra", type=Path, help="JSON merged into the manifest (training, metrics)")
+    ap.add_argument("--debug", action="store_true", help="on an expected error, show the full traceback")
     a = ap.parse_args(argv)
     extra = json.loads(a.extra.read_text()) if a.extra else {}
     if a.tiny:
@@ -169,4 +170,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    from training.errors import run_cli
+    run_cli(main, "export")

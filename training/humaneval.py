@@ -54,7 +54,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None):
-    a = parser().parse_args(argv)
+    ap = parser()
+    ap.add_argument("--debug", action="store_true", help="on an expected error, show the full traceback")
+    a = ap.parse_args(argv)
     tasks = [json.loads(l) for l in gzip.open(a.bench, "rt")]
     if a.limit:
         tasks = random.Random(0).sample(tasks, min(a.limit, len(tasks)))
@@ -84,4 +86,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    from training.errors import run_cli
+    run_cli(main, "humaneval")

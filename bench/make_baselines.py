@@ -9,7 +9,7 @@ Writes, for the model config of the shipped model (same width, same total depth)
              queried positions, which is the strongest fair version of the baseline)
   ar/        a causal decoder-only transformer of the same width and total depth with a KV cache:
              prefill.onnx (ids -> last logits + cache) and step.onnx (one token + cache -> logits + cache)
-  pgm/encoder_cache.onnx, pgm/encoder_extend.onnx  the context-cache graphs (bench/cache_graphs.py)
+  pgm/cache_step.onnx      the context-cache graph (training/cache_export.py)
   matmul.onnx  one fp32 [M, 1024] x [1024, 1024] MatMul, to measure this machine's matmul peak
   graphs.json  the configs and parameter counts
 """
@@ -26,8 +26,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 ROOT = Path(__file__).resolve().parents[1]
+from training.cache_export import FILE as CACHE_FILE, export_cache_step
 from training.export import export_graphs, write_manifest
-from bench.cache_graphs import export as export_cache_graphs
 from training.model import EncoderBlock, PartitionTransformer, PGMConfig
 
 OPSET = 17
@@ -160,15 +160,14 @@ def main():
     cfg = PGMConfig.from_dict(json.loads(a.config.read_text())["model"])
     for sub in ("pgm", "mdlm", "ar"):
         (a.out / sub).mkdir(parents=True, exist_ok=True)
-    pgm = PartitionTransformer(cfg).eval()
+    pgm = PartitionTransformer(cfg).eval().half().float()  # the graphs store fp16 weights
     export_graphs(pgm, a.out / "pgm")
-    export_cache_graphs(pgm, a.out / "pgm")  # the approximate context cache (bench/cache_graphs.py)
+    export_cache_step(pgm, a.out / "pgm")  # the approximate context cache (training/cache_export.py)
     # a loadable model folder: the server and the CLI can run the benchmark model as is
     shutil.copyfile(ROOT / "models" / "tiny" / "tokenizer.json", a.out / "pgm" / "tokenizer.json")
     write_manifest(a.out / "pgm", cfg, "bench-random", "Random weights at the shipped config, for benchmarks only.",
                    {"parameters": pgm.num_params(),
-                    "cache_graphs": {"cache": "encoder_cache.onnx", "extend": "encoder_extend.onnx",
-                                     "decoder_kv": "decoder_kv.onnx", "decoder_query": "decoder_query.onnx"}})
+                    "cache_graphs": {"step": CACHE_FILE}})
     info = {"config": cfg.__dict__, "pgm_params": pgm.num_params(),
             "mdlm_params": export_mdlm(cfg, a.out / "mdlm"), "ar_params": export_ar(cfg, a.out / "ar")}
     torch.onnx.export(MatMul(), (torch.randn(64, 1024),), str(a.out / "matmul.onnx"), opset_version=OPSET,

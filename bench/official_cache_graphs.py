@@ -1,6 +1,8 @@
-"""Context-cache graphs (see bench/cache_graphs.py) for a model converted from the paper's
-checkpoints (training/import_official.py): same four graphs, same inputs/outputs, built over our
-re-implementation of their network (training/official_model.py).
+"""The context-cache step graph (see training/cache_export.py) for a model converted from the
+paper's checkpoints (training/import_official.py): same inputs/outputs, built from the three
+parts of the step (extend encoder, decoder keys/values, decoder queries) over our
+re-implementation of their network (training/official_model.py). Weights stay fp32 like the
+converted graphs.
 
     .venv/bin/python -m bench.official_cache_graphs --model models/pgm-owt     # writes into that folder
 
@@ -12,13 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from types import SimpleNamespace
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from bench.cache_graphs import export
+from training.cache_export import add_to_manifest, export_cache_step
 from training.official_model import OfficialConfig, OfficialPGM, rope, swap_sinusoid
 from training.onnx_weights import read_state_dict
 
@@ -44,20 +45,6 @@ def enc_layer(blk, x, pos, mask, past_k=None, past_v=None, past_mask=None):
     keymask = mask if past_mask is None else torch.cat([past_mask, mask], dim=1)
     x = x + blk.gate_attn * blk.out(attend(q, kk, vv, keymask))
     return x + blk.gate_mlp * blk.mlp(blk.ln2(x)), k, v
-
-
-class CacheEncoder(nn.Module):
-    def __init__(self, m: OfficialPGM):
-        super().__init__()
-        self.m = m
-
-    def forward(self, clean_ids, clean_pos, clean_mask):
-        x, ks, vs = self.m.embed[clean_ids], [], []
-        for blk in self.m.enc:
-            x, k, v = enc_layer(blk, x, clean_pos, clean_mask)
-            ks.append(k)
-            vs.append(v)
-        return x, torch.stack(ks), torch.stack(vs)
 
 
 class ExtendEncoder(nn.Module):
@@ -108,14 +95,14 @@ class DecoderQuery(nn.Module):
         return m.head(m.head_ln(x))
 
 
-PARTS = SimpleNamespace(cache=CacheEncoder, extend=ExtendEncoder, decoder_kv=DecoderKV, decoder_query=DecoderQuery)
+PARTS = (ExtendEncoder, DecoderKV, DecoderQuery)
 
 
 def load(folder: Path) -> OfficialPGM:
     man = json.loads((folder / "manifest.json").read_text())
     a, src = man["architecture"], man.get("source", {})
     if not str(src.get("architecture", "")).startswith("PartitionDIT"):
-        raise SystemExit(f"{folder} was not made by training/import_official.py (use bench/cache_graphs.py)")
+        raise SystemExit(f"{folder} was not made by training/import_official.py (use python -m training.cache_export)")
     cfg = OfficialConfig(vocab_size=a["vocab_size"], canvas=a["canvas"], d_model=a["d_model"], n_heads=a["n_heads"],
                          n_enc=a["n_enc"], n_dec=a["n_dec"], d_ff=a["d_ff"], cond_dim=src["cond_dim"],
                          query_mode=src["query_mode"], query_mlp=src["query_mlp"])
@@ -131,13 +118,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, required=True)
     a = ap.parse_args()
-    worst = export(load(a.model), a.model, PARTS)
-    mpath = a.model / "manifest.json"
-    man = json.loads(mpath.read_text())
-    man["cache_graphs"] = {"cache": "encoder_cache.onnx", "extend": "encoder_extend.onnx",
-                           "decoder_kv": "decoder_kv.onnx", "decoder_query": "decoder_query.onnx"}
-    mpath.write_text(json.dumps(man, indent=2) + "\n")
-    print(f"wrote the cache graphs into {a.model} (cache vs encoder max diff {worst:.1e})")
+    worst = export_cache_step(load(a.model), a.model, parts=PARTS, fp16=False)
+    add_to_manifest(a.model)
+    print(f"wrote the cache step graph into {a.model} (max logit difference {worst:.1e})")
 
 
 if __name__ == "__main__":

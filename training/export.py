@@ -3,9 +3,9 @@
     python -m training.export --ckpt runs/x/ckpt.pt --tokenizer data/tokenizer.json --out models/pgm-code
     python -m training.export --tiny --tokenizer data/tokenizer.json --out models/tiny   # random weights
 
-Writes encoder.onnx, decoder.onnx, tokenizer.json, manifest.json and fixture.json (inputs plus
-PyTorch reference logits, replayed by the TypeScript parity test), and checks onnxruntime
-against PyTorch before it finishes.
+Writes encoder.onnx, decoder.onnx, cache_step.onnx (the context-cache graph, training/cache_export.py),
+tokenizer.json, manifest.json and fixture.json (inputs plus PyTorch reference logits, replayed by
+the TypeScript parity test), and checks onnxruntime against PyTorch before it finishes.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from training.cache_export import FILE as CACHE_FILE, export_cache_step
 from training.checkpoint import load_weights_any
 from training.model import PartitionTransformer, PGMConfig
 from training.onnx_weights import store_fp16
@@ -136,10 +137,11 @@ def export_model(model: PartitionTransformer, tokenizer: Path, out: Path, name: 
     export_graphs(model, out)
     shutil.copyfile(tokenizer, out / "tokenizer.json")
     cases = reference_cases(model)
-    worst = check_onnx(out, cases, tol)
+    worst = max(check_onnx(out, cases, tol), export_cache_step(model, out, tol))
     (out / "fixture.json").write_text(json.dumps({"tolerance": tol, "cases": cases}))
     write_manifest(out, model.cfg, name, description,
-                   {"parameters": model.num_params(), "parity_max_abs_diff": worst, **extra})
+                   {"parameters": model.num_params(), "parity_max_abs_diff": worst,
+                    "cache_graphs": {"step": CACHE_FILE}, **extra})
     return worst
 
 

@@ -87,15 +87,21 @@ class Attention(nn.Module):
         b, n, _ = x.shape
         return x.view(b, n, self.h, self.hd).transpose(1, 2)
 
-    def forward(self, xq, q_pos, xkv, kv_pos, allow):
-        q = self.split(self.q(xq))
+    def keys_values(self, xkv, kv_pos):
+        """Per-token keys (RoPE applied) and values [B, H, N, hd]: what a context cache keeps."""
         k, v = self.kv(xkv).chunk(2, dim=-1)
-        k, v = self.split(k), self.split(v)
-        cq, sq = rope_tables(q_pos, self.hd, self.base)
         ck, sk = rope_tables(kv_pos, self.hd, self.base)
-        out = attend(apply_rope(q, cq, sq), apply_rope(k, ck, sk), v, allow)
+        return apply_rope(self.split(k), ck, sk), self.split(v)
+
+    def attend_to(self, xq, q_pos, k, v, allow):
+        """Queries from xq over given keys/values (from keys_values)."""
+        cq, sq = rope_tables(q_pos, self.hd, self.base)
+        out = attend(apply_rope(self.split(self.q(xq)), cq, sq), k, v, allow)
         b, _, n, _ = out.shape
         return self.o(out.transpose(1, 2).reshape(b, n, self.h * self.hd))
+
+    def forward(self, xq, q_pos, xkv, kv_pos, allow):
+        return self.attend_to(xq, q_pos, *self.keys_values(xkv, kv_pos), allow)
 
 
 def dropout(p: float) -> nn.Module:

@@ -8,7 +8,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fillHoles } from '../server/engine/fill';
-import { loadModel, type LoadedModel } from '../server/model/host';
+import { loadModel } from '../server/model/host';
 import { engineOf } from '../server/lsp/requests';
 import { createRng } from '../server/sampler/prng';
 
@@ -49,17 +49,14 @@ function holes(n: number): { text: string; start: number; end: number; truth: st
 async function main(): Promise<void> {
   const dir = process.argv[2];
   const n = Number(process.argv[3] ?? 30);
-  const models: [string, LoadedModel][] = [
-    ['exact', await loadModel(dir, { executionProvider: 'cpu', threads: 0 })],
-    ['cache0', await loadModel(dir, { executionProvider: 'cpu', threads: 0, contextCache: 0 })],
-    ['cache4', await loadModel(dir, { executionProvider: 'cpu', threads: 0, contextCache: 4 })],
-  ];
+  const m = await loadModel(dir, { executionProvider: 'cpu', threads: 0 });
+  const models: [string, number | null][] = [['exact', null], ['cache0', 0], ['cache4', 4]];
   const stats = Object.fromEntries(models.map(([k]) => [k, { em: 0, es: 0, same: 0, ms: 0 }]));
   for (const h of holes(n)) {
     let exactFill = '';
-    for (const [k, m] of models) {
+    for (const [k, cache] of models) {
       const t0 = performance.now();
-      const r = await fillHoles(engineOf(m), {
+      const r = await fillHoles(engineOf(m, cache), {
         text: h.text, holes: [{ start: h.start, end: h.end, capacity: 16 }], window: 0,
         sampler: { steps: 8, order: 'confidence', temperature: 0, topP: 1, seed: 0, singleLine: true, earlyStop: true },
       });
@@ -79,7 +76,7 @@ async function main(): Promise<void> {
     const s = stats[k];
     console.log(`| ${k} | ${((100 * s.em) / n).toFixed(1)}% | ${(s.es / n).toFixed(3)} | ${((100 * s.same) / n).toFixed(0)}% | ${(s.ms / n).toFixed(0)} |`);
   }
-  await Promise.all(models.map(([, m]) => m.release()));
+  await m.release();
 }
 
 main().catch((e) => {

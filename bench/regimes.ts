@@ -44,14 +44,14 @@ export async function generation(pgm: LoadedModel, s: Sessions, B: number, steps
 export interface EditorRow { hole: number; steps: number; pgm: number; pgmRandom: number; cache0: number; cache4: number; mdlm: number; ar: number }
 
 /** (b) latency (p50 of `reps`) of one fill with the canvas full of context, batch 1. */
-export async function editor(pgm: LoadedModel, cached: [LoadedModel, LoadedModel], s: Sessions, holes: number[], steps: number, reps: number): Promise<EditorRow[]> {
+export async function editor(pgm: LoadedModel, s: Sessions, holes: number[], steps: number, reps: number): Promise<EditorRow[]> {
   const text = readFileSync(join(__dirname, '../server/sampler/loop.ts'), 'utf8');
   const at = Math.floor(text.length / 2);
   const L = pgm.manifest.architecture.canvas;
   const V = pgm.manifest.architecture.vocabSize;
   const out: EditorRow[] = [];
   for (const hole of holes) {
-    const run = (order: 'confidence' | 'random', model = pgm) => fillHoles(engineOf(model), {
+    const run = (order: 'confidence' | 'random', cache: number | null = null) => fillHoles(engineOf(pgm, cache), {
       text, holes: [{ start: at, end: at, capacity: hole }], window: 0,
       sampler: { steps, order, temperature: 0.7, topP: 0.95, seed: 1, singleLine: false, earlyStop: false },
     });
@@ -62,8 +62,8 @@ export async function editor(pgm: LoadedModel, cached: [LoadedModel, LoadedModel
     const variants: Record<Exclude<keyof EditorRow, 'hole' | 'steps'>, () => Promise<unknown>> = {
       pgm: () => run('confidence'),
       pgmRandom: () => run('random'),
-      cache0: () => run('confidence', cached[0]),
-      cache4: () => run('confidence', cached[1]),
+      cache0: () => run('confidence', 0),
+      cache4: () => run('confidence', 4),
       mdlm: () => mdlmFill(s.mdlm, canvas(), holePos, steps, V, V),
       // AR sees only the prefix (no suffix) and needs one step per token
       ar: () => arGenerate(s.prefill, s.step, [Array.from({ length: L - hole }, (_, i) => 3 + i)], hole, V),

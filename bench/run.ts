@@ -47,10 +47,7 @@ async function main(): Promise<void> {
   const fl = await flops(pgm, s, QUICK ? 3 : 10);
   console.log(fl);
   console.log('(b) editor regime...');
-  const withCache = (n: number) => loadModel(join(G, 'pgm'), { executionProvider: 'cpu', threads: Number(process.env.BENCH_THREADS ?? 0), contextCache: n });
-  const cached: [LoadedModel, LoadedModel] = [await withCache(0), await withCache(4)];
-  const ed = await editor(pgm, cached, s, [16, 64], 8, QUICK ? 3 : 10);
-  await Promise.all(cached.map((c) => c.release()));
+  const ed = await editor(pgm, s, [16, 64], 8, QUICK ? 3 : 10);
   console.table(ed);
   console.log('(a) generation from scratch...');
   const gen = await generation(pgm, s, batch, QUICK ? [16] : [16, 64, 255]);

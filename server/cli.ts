@@ -7,25 +7,26 @@ import { parseArgs, USAGE, type CliArgs } from './cli/args';
 import { fillFile } from './cli/fillFile';
 import { answerLine } from './cli/jsonl';
 import { loadModel, type LoadedModel } from './model/host';
+import type { EngineModel } from './engine/fill';
 import { resolveModelDir } from './model/locate';
-import { engineOf } from './lsp/requests';
+import { cacheOf, engineOf } from './lsp/requests';
 import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
 import { SERVER_VERSION, startServer } from './lsp/server';
 
 async function openModel(args: CliArgs): Promise<LoadedModel> {
   const dir = resolveModelDir(args.model ?? '');
-  const m = await loadModel(dir, { executionProvider: args.provider, threads: args.threads, contextCache: args.contextCache >= 0 ? args.contextCache : null });
+  const m = await loadModel(dir, { executionProvider: args.provider, threads: args.threads });
   process.stderr.write(`model ${m.manifest.name} (${dir}) on ${m.device}, loaded in ${m.loadMs.toFixed(0)} ms\n`);
   const asked = args.provider === 'auto' || args.provider === 'cpu' ? [] : [args.provider];
   for (const k of asked) if (m.providerNotes[k]) process.stderr.write(`  ${k}: ${m.providerNotes[k]}\n`);
-  if (m.cacheNote) process.stderr.write(`  context cache: ${m.cacheNote}\n`);
+  if (args.contextCache >= 0 && !m.hasCache) process.stderr.write(`  context cache: ${m.cacheNote}; exact sampling\n`);
   return m;
 }
 
 async function runFill(args: CliArgs): Promise<void> {
   const m = await openModel(args);
   try {
-    const r = await fillFile(args.file as string, engineOf(m), args);
+    const r = await fillFile(args.file as string, engineOf(m, cacheOf(args.contextCache)), args);
     if (args.json) process.stdout.write(JSON.stringify({ text: r.text, fills: r.fills, ms: r.ms, steps: r.steps, seed: r.seed, device: m.device, model: m.manifest.name }) + '\n');
     else process.stdout.write(r.text);
     process.stderr.write(`filled ${r.fills.length} hole(s) in ${r.ms.toFixed(1)} ms (${r.steps} steps, seed ${r.seed}, ${m.device})\n`);
@@ -36,11 +37,13 @@ async function runFill(args: CliArgs): Promise<void> {
 
 async function runJsonl(args: CliArgs): Promise<void> {
   const m = await openModel(args);
-  const model = engineOf(m);
+  // one engine per cache setting, reused line after line (each fill starts a fresh cache)
+  const engines = new Map<number | null, EngineModel>();
+  const engineFor = (cache: number | null) => engines.get(cache) ?? engines.set(cache, engineOf(m, cache)).get(cache) as EngineModel;
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim() === '') continue;
-    process.stdout.write(JSON.stringify(await answerLine(line, model, args)) + '\n');
+    process.stdout.write(JSON.stringify(await answerLine(line, engineFor, args)) + '\n');
   }
   await m.release();
 }

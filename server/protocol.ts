@@ -203,6 +203,8 @@ export interface InlineSettings {
   debounceMs: number;
   /** Hole capacity (tokens) for inline suggestions. */
   maxTokens: number;
+  /** Context cache for inline suggestions, as PgmSettings.contextCache (-1 = exact). */
+  contextCache: number;
 }
 
 export interface PgmSettings {
@@ -224,9 +226,9 @@ export interface PgmSettings {
   /** Model folder; '' = the bundled default. Machine scope only (never from a workspace). */
   modelPath: string;
   /**
-   * Approximate context cache (encode the context once per fill, then only new tokens):
-   * -1 = off (exact PGM sampling), 0 = never refresh within a fill, N = full re-encode every N
-   * steps. Needs a model with cache graphs; faster, quality cost to be measured. Reloads the model.
+   * Approximate context cache for explicit fills (encode the context once per fill, then only
+   * the new tokens): -1 = off (exact PGM sampling), 0 = never refresh within a fill, N = full
+   * re-encode every N steps. Used when the model ships cache_step.onnx; exact otherwise.
    */
   contextCache: number;
 }
@@ -238,7 +240,7 @@ export const DEFAULT_SETTINGS: Readonly<PgmSettings> = Object.freeze({
   topP: 0.95,
   seed: null,
   capacity: 64,
-  inline: Object.freeze({ enabled: true, debounceMs: 250, maxTokens: 16 }),
+  inline: Object.freeze({ enabled: true, debounceMs: 250, maxTokens: 16, contextCache: -1 }),
   executionProvider: 'auto',
   threads: 0,
   contextWindow: 0,
@@ -247,7 +249,7 @@ export const DEFAULT_SETTINGS: Readonly<PgmSettings> = Object.freeze({
 });
 
 /** Settings whose change requires reloading the model (the server does it itself). */
-export const RELOAD_SETTINGS: readonly (keyof PgmSettings)[] = ['executionProvider', 'threads', 'modelPath', 'contextCache'];
+export const RELOAD_SETTINGS: readonly (keyof PgmSettings)[] = ['executionProvider', 'threads', 'modelPath'];
 
 function num(v: unknown, def: number, min: number, max: number, integer: boolean): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) return def;
@@ -276,6 +278,7 @@ export function sanitizeSettings(raw: unknown): PgmSettings {
       enabled: typeof i.enabled === 'boolean' ? i.enabled : d.inline.enabled,
       debounceMs: num(i.debounceMs, d.inline.debounceMs, 0, 10_000, true),
       maxTokens: num(i.maxTokens, d.inline.maxTokens, 1, 256, true),
+      contextCache: num(i.contextCache, d.inline.contextCache, -1, 1024, true),
     },
     executionProvider: pick(r.executionProvider, EXECUTION_PROVIDERS, d.executionProvider),
     threads: num(r.threads, d.threads, 0, 256, true),

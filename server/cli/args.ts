@@ -35,7 +35,9 @@ export const USAGE = `pgm-infill: any-order infilling with a PGM (ONNX, offline)
 usage:
   pgm-infill fill FILE [options]     fill every marker in FILE, print the result (timing on stderr)
   pgm-infill --jsonl [options]       batch: one JSON per stdin line {prefix, suffix, capacity?, steps?,
-                                     order?, temperature?, top_p?, seed?, id?} -> one JSON line {fill, ms, ...}
+                                     order?, temperature?, top_p?, seed?, single_line?, context_cache?, id?,
+                                     mode?} -> one JSON line {fill, ms, ...}; "mode": "inline" uses the
+                                     editor's inline defaults (capacity, steps, context cache, one line)
   pgm-infill --stdio                 run the language server on stdin/stdout (also --node-ipc, --socket=N)
 
 options:
@@ -51,7 +53,8 @@ options:
   --provider EP      auto | cpu | cuda | dml | coreml | webgpu (default auto)
   --threads N        CPU threads (default: onnxruntime's choice)
   --context-cache N  approximate context cache: encode the context once, re-encode fully every
-                     N steps (0 = once per fill); needs a model with cache graphs (default -1: exact)
+                     N steps (0 = once per fill); models without the cache graph sample exactly
+                     (default -1: exact)
   --json             fill: print a JSON object (text, fills, timing) instead of the text
   --help, --version`;
 

@@ -10,7 +10,7 @@ import { PgmErrorCodes, PgmMethods, type InfillParams, type InfillResult, type P
 import { fillHoles, type FillProgress } from '../engine/fill';
 import { PgmError } from './errors';
 import type { ModelOwner } from './modelOwner';
-import { engineOf, holeCapacity, resolveOptions, signalOf } from './requests';
+import { cacheOf, engineOf, holeCapacity, resolveOptions, signalOf } from './requests';
 import type { Scheduler } from './scheduler';
 import type { SettingsSource } from './settings';
 import { checkText, checkVersion, rangesToOffsets } from './validate';
@@ -51,7 +51,7 @@ export async function handleInfill(deps: ServerDeps, params: InfillParams, token
     run: async ({ signal, queuedMs }) => {
       checkVersion(openDocument(deps, uri), version);
       const model = await deps.owner.ready();
-      const fill = await fillHoles(engineOf(model), {
+      const fill = await fillHoles(engineOf(model, cacheOf(settings.contextCache)), {
         text, holes: offsets.map((o) => ({ ...o, capacity: holeCapacity(model, text, o, opts) })),
         window: settings.contextWindow, sampler: { ...opts.sampler, signal }, onProgress,
       });

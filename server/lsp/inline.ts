@@ -9,7 +9,7 @@ import { fillHoles } from '../engine/fill';
 import { SchedulerError } from './scheduler';
 import { openDocument, type ServerDeps } from './infill';
 import { inlineSuggestion } from './inlineText';
-import { engineOf, resolveOptions, signalOf } from './requests';
+import { cacheOf, engineOf, resolveOptions, signalOf } from './requests';
 import { checkText, rangesToOffsets } from './validate';
 
 const EMPTY: InlineCompletionList = { items: [] };
@@ -37,7 +37,7 @@ export async function handleInline(deps: ServerDeps, params: InlineCompletionPar
         // A fixed-length model (no gap filler) would have to write exactly maxTokens tokens at
         // every pause and join them to the text after the cursor: off (docs/official-checkpoints.md).
         if (model.manifest.fillLength === 'fixed') return '';
-        const r = await fillHoles(engineOf(model), {
+        const r = await fillHoles(engineOf(model, cacheOf(settings.inline.contextCache)), {
           text, holes: [{ start: at.start, end: at.start, capacity: opts.capacity }],
           window: settings.contextWindow, sampler: { ...opts.sampler, signal },
         });

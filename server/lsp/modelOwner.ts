@@ -17,7 +17,7 @@ export type ModelState =
   | { kind: 'ready'; dir: string; model: LoadedModel }
   | { kind: 'error'; dir: string; message: string };
 
-type ModelSettings = Pick<PgmSettings, 'modelPath' | 'executionProvider' | 'threads' | 'contextCache'>;
+type ModelSettings = Pick<PgmSettings, 'modelPath' | 'executionProvider' | 'threads'>;
 
 export class ModelOwner {
   private state: ModelState = { kind: 'stopped' };
@@ -40,7 +40,7 @@ export class ModelOwner {
   /** Loads (or reloads) when the model settings differ from the loaded ones. */
   async apply(settings: ModelSettings): Promise<void> {
     const dir = resolveModelDir(settings.modelPath);
-    const key = JSON.stringify([dir, settings.executionProvider, settings.threads, settings.contextCache]);
+    const key = JSON.stringify([dir, settings.executionProvider, settings.threads]);
     if (key === this.key && this.state.kind !== 'stopped') return this.state.kind === 'loading' ? this.state.done : undefined;
     this.key = key;
     await this.release();
@@ -54,14 +54,11 @@ export class ModelOwner {
   private async load(dir: string, settings: ModelSettings): Promise<void> {
     const t0 = performance.now();
     try {
-      const model = await loadModel(dir, {
-        executionProvider: settings.executionProvider, threads: settings.threads,
-        contextCache: settings.contextCache >= 0 ? settings.contextCache : null,
-      });
+      const model = await loadModel(dir, { executionProvider: settings.executionProvider, threads: settings.threads });
       this.state = { kind: 'ready', dir, model };
       this.log(`model ${model.manifest.name} loaded from ${dir} on ${model.device} in ${(performance.now() - t0).toFixed(0)} ms`);
       for (const [ep, why] of Object.entries(model.providerNotes)) this.log(`  provider ${ep}: ${why}`);
-      if (model.cacheNote) this.log(`  context cache: ${model.cacheNote}`);
+      this.log(`  context cache: ${model.cacheNote}`);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.state = { kind: 'error', dir, message };
@@ -107,7 +104,7 @@ export class ModelOwner {
       case 'ready':
         return {
           state: 'ready', model: s.model.manifest.name, modelPath: s.dir, device: s.model.device, providerNotes: s.model.providerNotes,
-          ...(s.model.cacheNote ? { contextCache: s.model.cacheNote } : {}),
+          contextCache: s.model.cacheNote,
           lastLatencyMs: this.lastLatencyMs, ...(this.lastFailure ? { message: this.lastFailure } : {}),
         };
       case 'error':

@@ -43,10 +43,16 @@ export function resolveOptions(settings: PgmSettings, options: SamplingOptions |
   };
 }
 
-export function engineOf(model: LoadedModel): EngineModel {
+/** The contextCache setting's value as LoadedModel.networkFor takes it (-1 = exact = null). */
+export function cacheOf(setting: number): number | null {
+  return setting >= 0 ? setting : null;
+}
+
+/** The engine view of a model for one fill; `contextCache` as LoadedModel.networkFor. */
+export function engineOf(model: LoadedModel, contextCache: number | null): EngineModel {
   return {
     tokenizer: model.tokenizer,
-    network: model.sampling,
+    network: model.networkFor(contextCache),
     specialIds: model.manifest.specialIds,
     canvas: model.manifest.architecture.canvas,
     fixedLength: model.manifest.fillLength === 'fixed',

@@ -1,184 +1,134 @@
 /**
- * Approximate context cache over the optional cache graphs (bench/cache_graphs.py):
- * the first encode of a fill runs `encoder_cache` over every clean token and keeps each encoder
- * layer's keys/values; later encodes whose clean set only appends tokens run `encoder_extend`
- * over the new tokens alone (they attend to the cache and to each other). Cached tokens do not
- * see the tokens added after them, which is the approximation; `refresh` bounds its age by a
- * full re-encode every `refresh` calls (0 = never). Anything that is not an append (a new fill,
- * a token re-drawn by healing) re-encodes in full.
+ * Approximate context cache over the model's `cache_step.onnx` (training/cache_export.py): one
+ * network call per step. The first round of a fill runs the step graph with an empty cache over
+ * every clean token (exact); later rounds whose clean set only appends tokens run it over the
+ * new tokens alone, which attend to the cached encoder keys/values and to each other. Cached
+ * tokens do not see the tokens added after them: that is the approximation, and `refresh`
+ * bounds its age by a full re-encode every `refresh` rounds (0 = never). Anything that is not an
+ * append (a token re-drawn by healing) re-encodes in full. One instance serves one fill; the
+ * session is shared, so instances are cheap.
  */
 import type { CleanBatch, Logits, Network, QueryBatch } from '../sampler/types';
-import type { EncoderState, OnnxNetwork } from './network';
 import { ort, type OrtSession, type OrtTensor } from './ort';
 
+interface Row {
+  ids: number[];
+  pos: number[];
+}
+
+/** The graph's cache tensors, fed back as the next call's past_* inputs (never copied into JS). */
 interface Cache {
-  /** Real tokens of each row already in the cache, in cache order (ids/pos). */
-  rows: { ids: number[]; pos: number[] }[];
-  n: number;
-  memory: Float32Array;
-  keys: Float32Array;
-  values: Float32Array;
-  pos: Int32Array;
-  mask: Uint8Array;
-  /** [layers, batch, heads, n, headDim] */
-  kvDims: number[];
-  /** Decoder keys/values of the memory rows ([n_dec + 1, batch, heads, n, headDim]), with the split. */
-  decKeys: Float32Array | null;
-  decValues: Float32Array | null;
-  decDims: number[];
+  rows: Row[];
+  keys: OrtTensor;
+  values: OrtTensor;
+  decKeys: OrtTensor;
+  decValues: OrtTensor;
+  mask: OrtTensor;
   age: number;
 }
 
-/** The decoder split into memory -> keys/values (per token) and queries -> logits. */
-export interface DecoderSplit {
-  kv: OrtSession;
-  query: OrtSession;
+/** What encode hands to decode: the tokens to add and the cache they extend (null = full). */
+export interface PendingStep {
+  rows: Row[];
+  added: Row[];
+  base: Cache | null;
+}
+
+export interface CacheShape {
+  nEnc: number;
+  nDec: number;
+  nHeads: number;
+  headDim: number;
 }
 
 const T = () => ort().Tensor;
-const i64 = (a: Int32Array, dims: number[]) => new (T())('int64', BigInt64Array.from(a, (v) => BigInt(v)), dims);
 
-function realRows(c: CleanBatch): { ids: number[]; pos: number[] }[] {
+function i64(values: number[], dims: number[]): OrtTensor {
+  const big = new BigInt64Array(values.length);
+  for (let i = 0; i < values.length; i++) big[i] = BigInt(values[i]);
+  return new (T())('int64', big, dims);
+}
+
+function realRows(c: CleanBatch): Row[] {
   return Array.from({ length: c.batch }, (_, b) => {
-    const ids: number[] = [];
-    const pos: number[] = [];
-    for (let i = 0; i < c.n; i++) if (c.mask[b * c.n + i]) { ids.push(c.ids[b * c.n + i]); pos.push(c.pos[b * c.n + i]); }
-    return { ids, pos };
+    const row: Row = { ids: [], pos: [] };
+    for (let i = 0; i < c.n; i++) {
+      if (c.mask[b * c.n + i]) { row.ids.push(c.ids[b * c.n + i]); row.pos.push(c.pos[b * c.n + i]); }
+    }
+    return row;
   });
 }
 
-/** Concatenates two [..., n1, inner] / [..., n2, inner] buffers along the n axis. */
-function concatAxis(a: Float32Array, n1: number, b: Float32Array, n2: number, outer: number, inner: number): Float32Array {
-  const out = new Float32Array(outer * (n1 + n2) * inner);
-  for (let o = 0; o < outer; o++) {
-    out.set(a.subarray(o * n1 * inner, (o + 1) * n1 * inner), o * (n1 + n2) * inner);
-    out.set(b.subarray(o * n2 * inner, (o + 1) * n2 * inner), (o * (n1 + n2) + n1) * inner);
+/** Each row's tokens beyond the cached ones, or null when the clean set is not an append. */
+function appended(cached: Row[], now: Row[]): Row[] | null {
+  if (cached.length !== now.length) return null;
+  const tails: Row[] = [];
+  for (let b = 0; b < now.length; b++) {
+    const old = cached[b];
+    if (now[b].ids.length < old.ids.length) return null;
+    for (let i = 0; i < old.ids.length; i++) if (old.ids[i] !== now[b].ids[i] || old.pos[i] !== now[b].pos[i]) return null;
+    tails.push({ ids: now[b].ids.slice(old.ids.length), pos: now[b].pos.slice(old.ids.length) });
   }
-  return out;
+  return tails;
 }
 
-export class CachedNetwork implements Network<EncoderState> {
+export class CachedNetwork implements Network<PendingStep> {
   private cache: Cache | null = null;
+  /** Rounds that encoded the whole clean set / only the tokens added since. */
   fullEncodes = 0;
   extends = 0;
+  /** Wall time inside the step graph (ms). */
+  stepMs = 0;
 
   constructor(
-    private readonly exact: OnnxNetwork, private readonly cacheGraph: OrtSession,
-    private readonly extendGraph: OrtSession, private readonly refresh: number,
-    private readonly split: DecoderSplit | null = null,
+    private readonly step: OrtSession, private readonly shape: CacheShape,
+    readonly vocabSize: number, private readonly refresh: number, private readonly pad = 2,
   ) {}
 
-  get vocabSize(): number {
-    return this.exact.vocabSize;
-  }
-
-  async encode(clean: CleanBatch): Promise<EncoderState> {
+  async encode(clean: CleanBatch): Promise<PendingStep> {
     const rows = realRows(clean);
-    const tails = this.appendedTails(rows);
-    if (!tails) return this.full(clean, rows);
-    if (tails.every((t) => t.ids.length === 0)) return this.state();
-    return this.extend(tails);
+    const c = this.cache;
+    // refresh N: one full encode then N - 1 extends, so N = 1 is exact (always full)
+    const stale = !c || (this.refresh > 0 && c.age >= this.refresh - 1);
+    const tails = stale ? null : appended(c.rows, rows);
+    return tails ? { rows, added: tails, base: c } : { rows, added: rows, base: null };
   }
 
-  async decode(state: EncoderState, clean: CleanBatch, queries: QueryBatch): Promise<Logits> {
-    const c = this.cache;
-    if (!this.split || !c?.decKeys || !c.decValues) return this.exact.decode(state, clean, queries);
-    const out = await this.split.query.run({
-      query_pos: i64(queries.pos, [queries.batch, queries.q]),
-      dec_keys: new (T())('float32', c.decKeys, c.decDims), dec_values: new (T())('float32', c.decValues, c.decDims),
-      clean_mask: new (T())('bool', c.mask, [queries.batch, c.n]),
+  async decode(p: PendingStep, _clean: CleanBatch, queries: QueryBatch): Promise<Logits> {
+    const B = p.rows.length;
+    // at least one (masked) new token per row keeps every shape non-empty
+    const m = Math.max(1, ...p.added.map((t) => t.ids.length));
+    const ids: number[] = new Array(B * m).fill(this.pad);
+    const pos: number[] = new Array(B * m).fill(0);
+    const mask = new Uint8Array(B * m);
+    p.added.forEach((t, b) => t.ids.forEach((id, i) => { ids[b * m + i] = id; pos[b * m + i] = t.pos[i]; mask[b * m + i] = 1; }));
+    const past = p.base ?? this.emptyCache(B);
+    const t0 = performance.now();
+    const out = await this.step.run({
+      new_ids: i64(ids, [B, m]), new_pos: i64(pos, [B, m]), new_mask: new (T())('bool', mask, [B, m]),
+      past_keys: past.keys, past_values: past.values, past_dec_keys: past.decKeys, past_dec_values: past.decValues,
+      past_mask: past.mask, query_pos: i64(Array.from(queries.pos), [queries.batch, queries.q]),
     });
+    this.stepMs += performance.now() - t0;
+    if (p.base) this.extends++;
+    else this.fullEncodes++;
+    this.cache = {
+      rows: p.rows.map((r) => ({ ids: [...r.ids], pos: [...r.pos] })),
+      keys: out.keys as OrtTensor, values: out.values as OrtTensor,
+      decKeys: out.dec_keys as OrtTensor, decValues: out.dec_values as OrtTensor, mask: out.mask as OrtTensor,
+      age: p.base ? p.base.age + 1 : 0,
+    };
     const logits = out.logits as OrtTensor;
     const [batch, q, vocab] = logits.dims;
     return { batch, q, vocab, data: logits.data as Float32Array };
   }
 
-  /** Decoder keys/values of memory rows (new rows only after an extend: they are per token). */
-  private async decoderKv(memory: Float32Array, pos: Int32Array, b: number, n: number): Promise<[Float32Array, Float32Array, number[]] | null> {
-    if (!this.split) return null;
-    const d = memory.length / (b * n);
-    const out = await this.split.kv.run({ memory: new (T())('float32', memory, [b, n, d]), clean_pos: i64(pos, [b, n]) });
-    const k = out.dec_keys as OrtTensor;
-    return [k.data as Float32Array, (out.dec_values as OrtTensor).data as Float32Array, [...k.dims]];
-  }
-
-  /** The tokens each row adds to the cache, or null when the clean set is not an append. */
-  private appendedTails(rows: { ids: number[]; pos: number[] }[]): { ids: number[]; pos: number[] }[] | null {
-    const c = this.cache;
-    // refresh N: one full encode then N - 1 extends, so N = 1 is exact (always full)
-    if (!c || c.rows.length !== rows.length || (this.refresh > 0 && c.age >= this.refresh - 1)) return null;
-    const tails = [];
-    for (let b = 0; b < rows.length; b++) {
-      const old = c.rows[b];
-      const now = rows[b];
-      if (now.ids.length < old.ids.length) return null;
-      for (let i = 0; i < old.ids.length; i++) if (old.ids[i] !== now.ids[i] || old.pos[i] !== now.pos[i]) return null;
-      tails.push({ ids: now.ids.slice(old.ids.length), pos: now.pos.slice(old.ids.length) });
-    }
-    return tails;
-  }
-
-  private async full(clean: CleanBatch, rows: { ids: number[]; pos: number[] }[]): Promise<EncoderState> {
-    const dims = [clean.batch, clean.n];
-    const out = await this.cacheGraph.run({ clean_ids: i64(clean.ids, dims), clean_pos: i64(clean.pos, dims), clean_mask: new (T())('bool', clean.mask, dims) });
-    const keys = out.keys as OrtTensor;
-    const memory = (out.memory as OrtTensor).data as Float32Array;
-    const dec = await this.decoderKv(memory, clean.pos, clean.batch, clean.n);
-    this.cache = {
-      rows: rows.map((r) => ({ ids: [...r.ids], pos: [...r.pos] })), n: clean.n,
-      memory, keys: keys.data as Float32Array,
-      values: (out.values as OrtTensor).data as Float32Array, pos: Int32Array.from(clean.pos), mask: Uint8Array.from(clean.mask),
-      kvDims: [...keys.dims], decKeys: dec?.[0] ?? null, decValues: dec?.[1] ?? null, decDims: dec?.[2] ?? [], age: 0,
-    };
-    this.fullEncodes++;
-    return this.state();
-  }
-
-  private async extend(tails: { ids: number[]; pos: number[] }[]): Promise<EncoderState> {
-    const c = this.cache as Cache;
-    const B = tails.length;
-    const m = Math.max(...tails.map((t) => t.ids.length));
-    const ids = new Int32Array(B * m);
-    const pos = new Int32Array(B * m);
-    const mask = new Uint8Array(B * m);
-    tails.forEach((t, b) => t.ids.forEach((id, i) => { ids[b * m + i] = id; pos[b * m + i] = t.pos[i]; mask[b * m + i] = 1; }));
-    for (let b = 0; b < B; b++) for (let i = tails[b].ids.length; i < m; i++) pos[b * m + i] = tails[b].pos[0] ?? c.pos[b * c.n];
-    const [L, , H, , hd] = c.kvDims;
-    const out = await this.extendGraph.run({
-      new_ids: i64(ids, [B, m]), new_pos: i64(pos, [B, m]), new_mask: new (T())('bool', mask, [B, m]),
-      past_keys: new (T())('float32', c.keys, c.kvDims), past_values: new (T())('float32', c.values, c.kvDims),
-      past_mask: new (T())('bool', c.mask, [B, c.n]),
-    });
-    const d = (out.memory as OrtTensor).dims[2];
-    const newMemory = (out.memory as OrtTensor).data as Float32Array;
-    const dec = await this.decoderKv(newMemory, pos, B, m);
-    if (dec && c.decKeys && c.decValues) {
-      const [Ld, , Hd, , hdd] = c.decDims;
-      c.decKeys = concatAxis(c.decKeys, c.n, dec[0], m, Ld * B * Hd, hdd);
-      c.decValues = concatAxis(c.decValues, c.n, dec[1], m, Ld * B * Hd, hdd);
-      c.decDims = [Ld, B, Hd, c.n + m, hdd];
-    }
-    c.memory = concatAxis(c.memory, c.n, newMemory, m, B, d);
-    c.keys = concatAxis(c.keys, c.n, (out.keys as OrtTensor).data as Float32Array, m, L * B * H, hd);
-    c.values = concatAxis(c.values, c.n, (out.values as OrtTensor).data as Float32Array, m, L * B * H, hd);
-    c.pos = Int32Array.from(concatAxis(Float32Array.from(c.pos), c.n, Float32Array.from(pos), m, B, 1));
-    c.mask = Uint8Array.from(concatAxis(Float32Array.from(c.mask), c.n, Float32Array.from(mask), m, B, 1));
-    tails.forEach((t, b) => { c.rows[b].ids.push(...t.ids); c.rows[b].pos.push(...t.pos); });
-    c.n += m;
-    c.kvDims = [L, B, H, c.n, hd];
-    c.age++;
-    this.extends++;
-    return this.state();
-  }
-
-  private state(): EncoderState {
-    const c = this.cache as Cache;
-    const B = c.rows.length;
-    const d = c.memory.length / (B * c.n);
+  private emptyCache(B: number): Cache {
+    const { nEnc, nDec, nHeads, headDim } = this.shape;
+    const none = (layers: number) => new (T())('float32', new Float32Array(0), [layers, B, nHeads, 0, headDim]);
     return {
-      memory: new (T())('float32', c.memory, [B, c.n, d]),
-      pos: i64(c.pos, [B, c.n]),
-      mask: new (T())('bool', c.mask, [B, c.n]),
+      rows: [], keys: none(nEnc), values: none(nEnc), decKeys: none(nDec + 1), decValues: none(nDec + 1),
+      mask: new (T())('bool', new Uint8Array(0), [B, 0]), age: 0,
     };
   }
 

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { ExecutionProviderSetting } from '../protocol';
-import { DECODER_INPUTS, DECODER_OUTPUTS, ENCODER_INPUTS, ENCODER_OUTPUTS, ManifestError, readManifest, type Manifest } from './manifest';
+import { CACHE_STEP_INPUTS, CACHE_STEP_OUTPUTS, DECODER_INPUTS, DECODER_OUTPUTS, ENCODER_INPUTS, ENCODER_OUTPUTS, ManifestError, readManifest, type Manifest } from './manifest';
 import type { Network } from '../sampler/types';
 import { CachedNetwork } from './cachedNetwork';
 import { OnnxNetwork } from './network';
@@ -17,25 +17,26 @@ export interface LoadOptions {
   executionProvider: ExecutionProviderSetting;
   /** Intra-op threads; 0 = onnxruntime's default. */
   threads: number;
-  /**
-   * Approximate context cache (model/cachedNetwork.ts): null = off (exact sampling);
-   * N = full re-encode every N steps (0 = only at the start of a fill). Needs cache graphs.
-   */
-  contextCache?: number | null;
 }
 
 export interface LoadedModel {
   manifest: Manifest;
   tokenizer: ModelTokenizer;
   network: OnnxNetwork;
-  /** The network fills should use: the exact one, or the context-cached one when enabled. */
-  sampling: Network;
+  /**
+   * The network one fill should use: exact for null; with the approximate context cache
+   * (model/cachedNetwork.ts, full re-encode every N rounds, 0 = once per fill) for N >= 0 when
+   * the model has the cache graph, else exact. A fresh object per fill (sessions are shared).
+   */
+  networkFor(contextCache: number | null): Network;
+  /** Whether the model ships the context-cache graph. */
+  hasCache: boolean;
   /** Provider that runs the model. */
   device: ProviderName;
   /** Why the other providers are not running it. */
   providerNotes: Record<string, string>;
-  /** Context cache state when one was asked for ('on ...' or why it is off); null = not asked. */
-  cacheNote: string | null;
+  /** Context cache availability, for the log and status. */
+  cacheNote: string;
   loadMs: number;
   release(): Promise<void>;
 }
@@ -57,14 +58,21 @@ export async function loadModel(dir: string, opts: LoadOptions): Promise<LoadedM
     }
     try {
       const { encoder, decoder, network } = await openOn(ep, manifest, opts.threads);
-      const cached = await openCache(ep, manifest, opts, network);
+      const step = await openCache(ep, manifest, opts.threads).catch(async (e) => {
+        await Promise.allSettled([encoder.release(), decoder.release()]);
+        throw e;
+      });
       if (ep === 'cpu' && opts.executionProvider !== 'cpu' && opts.executionProvider !== 'auto') {
         notes[opts.executionProvider] ??= 'not available';
       }
+      const a = manifest.architecture;
+      const shape = { nEnc: a.nEnc, nDec: a.nDec, nHeads: a.nHeads, headDim: a.dModel / a.nHeads };
       return {
-        manifest, tokenizer, network, sampling: cached?.network ?? network, device: ep, providerNotes: notes, cacheNote: cached?.note ?? null,
-        loadMs: performance.now() - t0,
-        release: async () => { await Promise.allSettled([encoder.release(), decoder.release(), ...(cached?.sessions ?? []).map((s) => s.release())]); },
+        manifest, tokenizer, network, device: ep, providerNotes: notes, loadMs: performance.now() - t0,
+        networkFor: (n) => (n === null || !step ? network : new CachedNetwork(step, shape, a.vocabSize, n, manifest.specialIds.pad)),
+        hasCache: step !== null,
+        cacheNote: step ? 'available (cache_step.onnx, approximate)' : 'not in this model (training/cache_export.py adds it)',
+        release: async () => { await Promise.allSettled([encoder.release(), decoder.release(), step?.release()]); },
       };
     } catch (e) {
       if (e instanceof ManifestError || ep === 'cpu') throw e;
@@ -107,19 +115,17 @@ async function openOn(ep: ProviderName, m: Manifest, threads: number) {
   }
 }
 
-/** The context-cache sessions when asked for and the model has the graphs; a note otherwise. */
-async function openCache(ep: ProviderName, m: Manifest, opts: LoadOptions, exact: OnnxNetwork) {
-  if (opts.contextCache === null || opts.contextCache === undefined) return null;
-  if (!m.cacheGraphs) return { network: null, sessions: [], note: 'off: this model has no cache graphs (bench/cache_graphs.py makes them)' };
-  const options = sessionOptions(ep, opts.threads);
-  const g = m.cacheGraphs;
-  const sessions = await Promise.all([g.cache, g.extend, ...(g.decoderKv && g.decoderQuery ? [g.decoderKv, g.decoderQuery] : [])]
-    .map((f) => createSession(m, f, options)));
-  const [cache, extend, kv, query] = sessions;
-  const split = kv && query ? { kv, query } : null;
-  const note = `on (approximate; full re-encode ${opts.contextCache > 0 ? `every ${opts.contextCache} steps` : 'once per fill'}` +
-    `${split ? ', decoder keys/values cached' : ''})`;
-  return { network: new CachedNetwork(exact, cache, extend, opts.contextCache, split), sessions, note };
+/** The context-cache step session when the model ships the graph (checked by name). */
+async function openCache(ep: ProviderName, m: Manifest, threads: number): Promise<OrtSession | null> {
+  if (!m.cacheGraphs) return null;
+  const step = await createSession(m, m.cacheGraphs.step, sessionOptions(ep, threads));
+  try {
+    checkNames(m, 'cache_step', step, CACHE_STEP_INPUTS, CACHE_STEP_OUTPUTS);
+  } catch (e) {
+    await step.release();
+    throw e;
+  }
+  return step;
 }
 
 async function createSession(m: Manifest, file: string, options: object): Promise<OrtSession> {

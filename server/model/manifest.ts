@@ -10,6 +10,8 @@ export const ENCODER_INPUTS = ['clean_ids', 'clean_pos', 'clean_mask'] as const;
 export const ENCODER_OUTPUTS = ['memory'] as const;
 export const DECODER_INPUTS = ['memory', 'clean_pos', 'clean_mask', 'query_pos'] as const;
 export const DECODER_OUTPUTS = ['logits'] as const;
+export const CACHE_STEP_INPUTS = ['new_ids', 'new_pos', 'new_mask', 'past_keys', 'past_values', 'past_dec_keys', 'past_dec_values', 'past_mask', 'query_pos'] as const;
+export const CACHE_STEP_OUTPUTS = ['logits', 'keys', 'values', 'dec_keys', 'dec_values', 'mask'] as const;
 
 export interface Manifest {
   name: string;
@@ -27,8 +29,8 @@ export interface Manifest {
   fillLength: 'model' | 'fixed';
   encoderFile: string;
   decoderFile: string;
-  /** Optional context-cache graphs (bench/cache_graphs.py); null when the model has none. */
-  cacheGraphs: { cache: string; extend: string; decoderKv: string | null; decoderQuery: string | null } | null;
+  /** Optional context-cache graph (training/cache_export.py); null when the model has none. */
+  cacheGraphs: { step: string } | null;
   raw: Record<string, unknown>;
 }
 
@@ -123,18 +125,10 @@ export function validateManifest(dir: string, raw: unknown, fail: (m: string) =>
 function readCacheGraphs(dir: string, v: unknown, fail: (m: string) => never): Manifest['cacheGraphs'] {
   if (v === undefined || v === null) return null;
   const c = obj(v, 'cache_graphs', fail);
-  const file = (key: string) => {
-    if (typeof c[key] !== 'string') fail(`cache_graphs.${key} must name an ONNX file`);
-    const f = join(dir, c[key] as string);
-    if (!existsSync(f)) fail(`cache_graphs.${key} ${c[key]} does not exist`);
-    return f;
-  };
-  // the decoder split is optional: without it the exact decoder re-projects the memory each step
-  const split = c.decoder_kv !== undefined || c.decoder_query !== undefined;
-  return {
-    cache: file('cache'), extend: file('extend'),
-    decoderKv: split ? file('decoder_kv') : null, decoderQuery: split ? file('decoder_query') : null,
-  };
+  if (typeof c.step !== 'string' || c.step === '') fail('cache_graphs.step must name the ONNX file (cache_step.onnx)');
+  const f = join(dir, c.step as string);
+  if (!existsSync(f)) fail(`cache_graphs.step ${c.step} does not exist`);
+  return { step: f };
 }
 
 function readTokenizerEntry(dir: string, v: unknown, sp: Manifest['specialIds'], vocab: number, fail: (m: string) => never): Manifest['tokenizer'] {

@@ -27,3 +27,8 @@ export function fixedOrder(n: number, order: SamplingOrder, rng: Rng): number[] 
   const idx = Array.from({ length: n }, (_, i) => i);
   return order === 'random' ? shuffle(idx, rng) : idx;
 }
+
+/** Steps for an inline suggestion of `capacity` tokens when the steps setting is `steps`. */
+export function inlineSteps(steps: number, capacity: number): number {
+  return effectiveSteps(steps, capacity);
+}

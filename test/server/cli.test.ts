@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { DEFAULT_SETTINGS } from '../../server/protocol';
 import { ROOT, TINY } from './harness';
 
 const CLI = join(ROOT, 'dist/cli.js');
@@ -42,6 +43,18 @@ describe('pgm-infill CLI', () => {
     assert.equal(lines[3].id, 'b');
     assert.match(lines[3].error, /order must be one of/);
     assert.equal(lines[4].seed, 5);
+  });
+
+  it('JSONL "mode": "inline" applies the inline settings (capacity, single line)', () => {
+    const line = (o: object) => JSON.stringify({ prefix: 'def f(x):\n    return ', suffix: '\n\nprint(f(1))\n', seed: 3, ...o });
+    const r = run(['--jsonl', '--model', TINY, '--capacity', '200'], [line({ mode: 'inline' }), line({ mode: 'inline', capacity: 2 }), line({ mode: 'typing' })].join('\n') + '\n');
+    assert.equal(r.status, 0, r.stderr);
+    const [inline, capped, bad] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    // healing may move the tokens at each edge into the hole (capacity + 2 at most)
+    assert.ok(inline.tokens <= DEFAULT_SETTINGS.inline.maxTokens + 2, `${inline.tokens} tokens`);
+    assert.ok(!inline.fill.includes('\n'), JSON.stringify(inline.fill));
+    assert.ok(capped.tokens <= 4);
+    assert.match(bad.error, /mode must be "inline" or "fill"/);
   });
 
   it('rejects unknown flags and explains usage', () => {

@@ -64,13 +64,9 @@ describe('paper checkpoint: converted official-format fixture', () => {
   });
 
   it('runs exact when the context cache is asked for (no cache graphs for this architecture)', async () => {
-    const c = await loadModel(dir, { executionProvider: 'cpu', threads: 1, contextCache: 0 });
-    try {
-      assert.match(c.cacheNote ?? '', /^off: this model has no cache graphs/);
-      assert.equal(c.sampling, c.network);
-    } finally {
-      await c.release();
-    }
+    assert.equal(m.hasCache, false);
+    assert.match(m.cacheNote, /^not in this model/);
+    assert.equal(m.networkFor(0), m.network);
   });
 
   it('fills each hole of a long document with exactly its length, windowed on a 1024 canvas', async () => {
@@ -78,7 +74,7 @@ describe('paper checkpoint: converted official-format fixture', () => {
     const text = Array.from({ length: 2500 }, (_, i) => words[(i * 7) % words.length]).join(' ');
     const at = (frac: number) => text.indexOf(' ', Math.floor(text.length * frac));
     const holes = [{ start: at(0.01), end: at(0.01), capacity: 3 }, { start: at(0.5), end: at(0.5) + 10, capacity: 17 }, { start: at(0.97), end: at(0.97), capacity: 40 }];
-    const engine = engineOf(m);
+    const engine = engineOf(m, null);
     const rows = planRows(text, holes, m.tokenizer, { window: 1024, doc: m.manifest.specialIds.doc });
     assert.ok(rows.length >= 2, 'holes far apart land in separate windows');
     for (const r of rows) assert.ok(Math.max(...r.layout.pos, ...r.layout.holes.map((h) => h.start + h.capacity - 1)) < 1024);

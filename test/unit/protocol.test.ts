@@ -16,7 +16,7 @@ describe('settings sanitiser', () => {
     assert.equal(s.capacity, 1024);
     assert.equal(s.order, 'left-to-right');
     assert.equal(s.executionProvider, 'cuda');
-    assert.deepEqual(s.inline, { enabled: false, debounceMs: DEFAULT_SETTINGS.inline.debounceMs, maxTokens: 32 });
+    assert.deepEqual(s.inline, { enabled: false, debounceMs: DEFAULT_SETTINGS.inline.debounceMs, maxTokens: 32, contextCache: DEFAULT_SETTINGS.inline.contextCache });
   });
 
   it('treats a negative seed as "fresh seed per request"', () => {

@@ -86,3 +86,26 @@ def test_cdf_length_rule_commits_trailing_gaps_only():
     choose_lengths(GapAfter3(), clean, holes, filled, gap=1)
     assert filled[0] == {5: 1, 6: 1, 7: 1}
     assert (5, 1) in clean[0] and (4, 1) not in clean[0]
+
+
+def test_cache_step_graph_is_exact_with_an_empty_cache_and_extends_like_pytorch(tmp_path):
+    from training.cache_export import INPUTS, CacheStep, empty_past, example
+    torch.manual_seed(2)
+    m = PartitionTransformer(PGMConfig(vocab_size=4096, canvas=64, d_model=32, n_heads=2, n_enc=2, n_dec=1, d_ff=64))
+    export_model(m, TOKENIZER, tmp_path, "t", "test", {})
+    assert json.loads((tmp_path / "manifest.json").read_text())["cache_graphs"] == {"step": "cache_step.onnx"}
+    m = m.eval().half().float()  # what the fp16 graphs hold
+    sess = ort.InferenceSession(str(tmp_path / "cache_step.onnx"))
+    ids, pos, mask, q = example(m.cfg, 3, 9, 4, seed=5)
+    feeds = dict(zip(INPUTS, [t.numpy() for t in (ids, pos, mask, *empty_past(m.cfg, 3), q)]))
+    logits, *past = sess.run(None, feeds)
+    with torch.no_grad():
+        exact = m.decode(m.encode(ids, pos, mask), pos, mask, q).numpy()
+    assert np.abs(logits - exact).max() < 1e-4
+    nid, npos, nmask, _ = example(m.cfg, 3, 2, 1, seed=6)
+    step = dict(zip(INPUTS, [nid.numpy(), npos.numpy(), nmask.numpy(), *past, q.numpy()]))
+    got, keys, *_ = sess.run(None, step)
+    with torch.no_grad():
+        ref = CacheStep(m)(nid, npos, nmask, *[torch.from_numpy(p) for p in past], q)[0].numpy()
+    assert np.abs(got - ref).max() < 1e-4
+    assert keys.shape[3] == 9 + 2  # the cache grows by the new tokens

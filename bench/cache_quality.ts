@@ -1,80 +1,145 @@
 /**
- * Quality cost of the approximate context cache on a trained model: single-line holes cut from
- * this repository's own TypeScript (not in the training corpus), filled greedily with exact PGM
- * sampling and with the cache (refresh 0 and 4). Reports exact match and edit similarity against
- * the original line, and how often the cached fill equals the exact one.
- *   node --import tsx bench/cache_quality.ts MODEL_DIR_WITH_CACHE_GRAPHS [N]
+ * Quality cost of the approximate context cache (and of fewer inline steps) on a trained model,
+ * through the product path (server/engine + the TypeScript sampler). Holes of four kinds are cut
+ * with a fixed seed from held-out files (data/heldout/val.jsonl: packages outside the training
+ * corpus): single line and rest of line at the cursor get the editor's inline settings (capacity
+ * `inline.maxTokens`, single line); multi-line and random span get the explicit-fill settings
+ * (capacity 64). Every variant of a hole uses the same seed at the default temperature / top-p;
+ * "exact, other seed" is exact sampling with another seed, the noise floor for every column.
+ *   node --import tsx bench/cache_quality.ts [MODEL_DIR] [HOLES_PER_KIND] [VAL_JSONL]
+ * Prints a markdown table (exact match, edit similarity with a paired +-2 SE difference to exact,
+ * same fill as exact, mean ms).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fillHoles } from '../server/engine/fill';
-import { loadModel } from '../server/model/host';
+import { loadModel, type LoadedModel } from '../server/model/host';
 import { engineOf } from '../server/lsp/requests';
-import { createRng } from '../server/sampler/prng';
+import { DEFAULT_SETTINGS } from '../server/protocol';
+import { createRng, type Rng } from '../server/sampler/prng';
 
-function similarity(a: string, b: string): number {
+type Kind = 'single_line' | 'rest_of_line' | 'multi_line' | 'random_span';
+const KINDS: Kind[] = ['single_line', 'rest_of_line', 'multi_line', 'random_span'];
+const INLINE = new Set<Kind>(['single_line', 'rest_of_line']);
+
+interface Hole { kind: Kind; text: string; start: number; end: number; truth: string }
+interface Variant { name: string; cache: number | null; steps: number; seedShift: number; inlineOnly?: boolean }
+
+const S = DEFAULT_SETTINGS;
+const VARIANTS: Variant[] = [
+  { name: 'exact', cache: null, steps: S.steps, seedShift: 0 },
+  { name: 'exact, other seed', cache: null, steps: S.steps, seedShift: 1000 },
+  { name: 'cache, no refresh', cache: 0, steps: S.steps, seedShift: 0 },
+  { name: 'cache, refresh every 4', cache: 4, steps: S.steps, seedShift: 0 },
+  { name: 'exact, 4 steps', cache: null, steps: 4, seedShift: 0, inlineOnly: true },
+  { name: 'cache, 4 steps', cache: 0, steps: 4, seedShift: 0, inlineOnly: true },
+];
+
+export function editSimilarity(a: string, b: string): number {
   if (a === b) return 1;
-  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let prev = d[0];
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const t = d[j];
-      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = t;
-    }
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = cur;
   }
-  return 1 - d[b.length] / Math.max(a.length, b.length, 1);
+  return 1 - prev[b.length] / Math.max(a.length, b.length, 1);
 }
 
-/** Holes: the trimmed content of a non-trivial line (indentation kept as prefix). */
-function holes(n: number): { text: string; start: number; end: number; truth: string }[] {
-  const dir = join(__dirname, '../server');
-  const files = readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.ts')).sort();
-  const rng = createRng(7);
-  const out = [];
-  while (out.length < n) {
-    const text = readFileSync(join(dir, files[Math.floor(rng() * files.length)]), 'utf8');
-    const lines = text.split('\n');
-    const li = Math.floor(rng() * lines.length);
-    const line = lines[li];
-    const body = line.trim();
-    if (body.length < 8 || body.length > 60 || body.startsWith('//') || body.startsWith('*')) continue;
-    const start = lines.slice(0, li).join('\n').length + (li > 0 ? 1 : 0) + line.indexOf(body);
-    out.push({ text, start, end: start + body.length, truth: body });
+/** [start, end) of the hole in `text`, or null when this file has no place for the kind. */
+function cut(text: string, kind: Kind, rng: Rng): [number, number] | null {
+  const pick = (n: number) => Math.floor(rng() * n);
+  if (kind === 'random_span') {
+    if (text.length < 200) return null;
+    const a = 50 + pick(text.length - 110);
+    return [a, Math.min(text.length, a + 10 + pick(111))];
+  }
+  const lines = text.split('\n');
+  const starts = [0];
+  for (const l of lines) starts.push(starts[starts.length - 1] + l.length + 1);
+  const n = kind === 'multi_line' ? 2 + pick(5) : 1;
+  const ok = (i: number) => i > 0 && i + n < lines.length && lines.slice(i, i + n).every((l) => l.trim().length >= 4);
+  const cands = lines.map((_, i) => i).filter(ok);
+  if (cands.length === 0) return null;
+  const i = cands[pick(cands.length)];
+  const indent = lines[i].length - lines[i].trimStart().length;
+  const end = starts[i + n - 1] + lines[i + n - 1].length;
+  if (kind !== 'rest_of_line') return [starts[i] + indent, end];
+  const body = lines[i].trimEnd().length;
+  if (body - indent < 8) return null;
+  return [starts[i] + indent + 1 + pick(body - indent - 4), starts[i] + body];
+}
+
+function makeHoles(files: string[], perKind: number, m: LoadedModel): Hole[] {
+  const out: Hole[] = [];
+  for (const kind of KINDS) {
+    const rng = createRng(KINDS.indexOf(kind) + 17);
+    const cap = INLINE.has(kind) ? S.inline.maxTokens : S.capacity;
+    let got = 0;
+    for (let tries = 0; got < perKind && tries < perKind * 50; tries++) {
+      const text = files[Math.floor(rng() * files.length)];
+      const c = cut(text, kind, rng);
+      if (!c) continue;
+      const truth = text.slice(c[0], c[1]);
+      const n = m.tokenizer.encode(truth).length;
+      if (truth.trim() === '' || n > cap) continue;
+      out.push({ kind, text, start: c[0], end: c[1], truth });
+      got++;
+    }
   }
   return out;
 }
 
+interface Tally { em: number; es: number[]; same: number; ms: number; n: number }
+
+async function runHole(m: LoadedModel, h: Hole, v: Variant, seed: number): Promise<[string, number]> {
+  const inline = INLINE.has(h.kind);
+  const t0 = performance.now();
+  const r = await fillHoles(engineOf(m, v.cache), {
+    text: h.text.slice(0, h.start) + h.text.slice(h.end), window: 0,
+    holes: [{ start: h.start, end: h.start, capacity: inline ? S.inline.maxTokens : S.capacity }],
+    sampler: { steps: v.steps, order: S.order, temperature: S.temperature, topP: S.topP, seed, singleLine: inline, earlyStop: true },
+  });
+  return [r.fills[0].text, performance.now() - t0];
+}
+
+function row(name: string, t: Tally, base: number[]): string {
+  const d = t.es.map((x, i) => x - base[i]);
+  const mean = d.reduce((a, b) => a + b, 0) / d.length;
+  const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, d.length - 1));
+  const es = t.es.reduce((a, b) => a + b, 0) / t.n;
+  return `| ${name} | ${t.n} | ${((100 * t.em) / t.n).toFixed(1)}% | ${es.toFixed(3)} | ${mean >= 0 ? '+' : ''}${mean.toFixed(3)} ± ${(2 * sd / Math.sqrt(d.length)).toFixed(3)} | ${((100 * t.same) / t.n).toFixed(0)}% | ${(t.ms / t.n).toFixed(0)} |`;
+}
+
 async function main(): Promise<void> {
-  const dir = process.argv[2];
-  const n = Number(process.argv[3] ?? 30);
+  const dir = process.argv[2] ?? join(__dirname, '../models/pgm-code');
+  const perKind = Number(process.argv[3] ?? 50);
+  const val = process.argv[4] ?? join(__dirname, '../data/heldout/val.jsonl');
+  const files = readFileSync(val, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).text as string);
   const m = await loadModel(dir, { executionProvider: 'cpu', threads: 0 });
-  const models: [string, number | null][] = [['exact', null], ['cache0', 0], ['cache4', 4]];
-  const stats = Object.fromEntries(models.map(([k]) => [k, { em: 0, es: 0, same: 0, ms: 0 }]));
-  for (const h of holes(n)) {
-    let exactFill = '';
-    for (const [k, cache] of models) {
-      const t0 = performance.now();
-      const r = await fillHoles(engineOf(m, cache), {
-        text: h.text, holes: [{ start: h.start, end: h.end, capacity: 16 }], window: 0,
-        sampler: { steps: 8, order: 'confidence', temperature: 0, topP: 1, seed: 0, singleLine: true, earlyStop: true },
-      });
-      const fill = r.fills[0].text.trim();
-      if (k === 'exact') exactFill = fill;
-      const s = stats[k];
-      s.ms += performance.now() - t0;
-      s.em += fill === h.truth ? 1 : 0;
-      s.es += similarity(fill, h.truth);
-      s.same += fill === exactFill ? 1 : 0;
+  if (!m.hasCache) throw new Error(`${dir}: ${m.cacheNote}`);
+  const holes = makeHoles(files, perKind, m);
+  const groups: Record<string, Record<string, Tally>> = { inline: {}, explicit: {} };
+  for (const [i, h] of holes.entries()) {
+    const g = groups[INLINE.has(h.kind) ? 'inline' : 'explicit'];
+    let exact = '';
+    for (const v of VARIANTS) {
+      if (v.inlineOnly && !INLINE.has(h.kind)) continue;
+      const [fill, ms] = await runHole(m, h, v, 1 + i + v.seedShift);
+      if (v.name === 'exact') exact = fill;
+      const t = (g[v.name] ??= { em: 0, es: [], same: 0, ms: 0, n: 0 });
+      t.em += fill.trim() === h.truth.trim() ? 1 : 0;
+      t.es.push(editSimilarity(fill.trim(), h.truth.trim()));
+      t.same += fill === exact ? 1 : 0;
+      t.ms += ms;
+      t.n++;
     }
   }
-  console.log(`${n} single-line holes from server/**/*.ts, capacity 16, 8 steps, confidence, greedy`);
-  console.log('| sampling | exact match | edit similarity | same fill as exact | mean ms |');
-  console.log('|---|---:|---:|---:|---:|');
-  for (const [k] of models) {
-    const s = stats[k];
-    console.log(`| ${k} | ${((100 * s.em) / n).toFixed(1)}% | ${(s.es / n).toFixed(3)} | ${((100 * s.same) / n).toFixed(0)}% | ${(s.ms / n).toFixed(0)} |`);
+  console.log(`${holes.length} holes from ${val} (${KINDS.map((k) => `${holes.filter((h) => h.kind === k).length} ${k}`).join(', ')}); model ${m.manifest.name}; ` +
+    `order ${S.order}, T ${S.temperature}, top-p ${S.topP}; inline: capacity ${S.inline.maxTokens}, single line; explicit: capacity ${S.capacity}`);
+  for (const [name, g] of Object.entries(groups)) {
+    console.log(`\n${name} holes\n\n| sampling | holes | exact match | edit similarity | ES - exact (±2 SE) | same fill as exact | mean ms |\n|---|---:|---:|---:|---:|---:|---:|`);
+    for (const [v, t] of Object.entries(g)) console.log(row(`${v}${v.includes('steps') ? '' : `, ${S.steps} steps`}`, t, g.exact.es));
   }
   await m.release();
 }

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const threads = Number(threadsArg ?? 2);
   const fills = Number(fillsArg ?? 3);
   const m = await loadModel(dir, { executionProvider: 'cpu', threads });
-  const engine = engineOf(m);
+  const engine = engineOf(m, null);
   const text = prose(1600);
   const mid = text.indexOf(' ', text.length >> 1);
   const selected = text.slice(mid, text.indexOf(' ', mid + 150));

@@ -90,26 +90,27 @@ describe('paper checkpoint: converted official-format fixture', () => {
     const r = spawnSync(PY, ['-m', 'bench.official_cache_graphs', '--model', dir], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, `official_cache_graphs failed: ${r.stderr}`);
     const text = Array.from({ length: 1500 }, (_, i) => ['the', 'theme', 'of', 'a', 'story'][(i * 3) % 5]).join(' ');
+    const c = await loadModel(dir, { executionProvider: 'cpu', threads: 1 });
     const fill = async (contextCache: number | null) => {
-      const c = await loadModel(dir, { executionProvider: 'cpu', threads: 1, contextCache });
-      try {
-        const res = await fillHoles(engineOf(c), {
-          text, holes: [{ start: 4000, end: 4000, capacity: 12 }], window: 0,
-          sampler: { steps: 6, order: 'left-to-right', temperature: 0, topP: 1, seed: 0, singleLine: false, earlyStop: false },
-        });
-        return { fill: res.fills[0], net: c.sampling as CachedNetwork, note: c.cacheNote };
-      } finally {
-        await c.release();
-      }
+      const net = c.networkFor(contextCache);
+      const res = await fillHoles({ ...engineOf(c, null), network: net }, {
+        text, holes: [{ start: 4000, end: 4000, capacity: 12 }], window: 0,
+        sampler: { steps: 6, order: 'left-to-right', temperature: 0, topP: 1, seed: 0, singleLine: false, earlyStop: false },
+      });
+      return { fill: res.fills[0], net: net as CachedNetwork };
     };
-    const exact = await fill(null);
-    const refreshed = await fill(1);
-    assert.match(refreshed.note ?? '', /^on/);
-    assert.deepEqual(refreshed.fill, exact.fill);
-    const cached = await fill(0);
-    assert.equal(cached.net.fullEncodes, 1);
-    assert.ok(cached.net.extends >= 4, `extends: ${cached.net.extends}`);
-    assert.ok(cached.fill.tokens >= 12);
+    try {
+      assert.ok(c.hasCache, c.cacheNote);
+      const exact = await fill(null);
+      const refreshed = await fill(1);
+      assert.deepEqual(refreshed.fill, exact.fill);
+      const cached = await fill(0);
+      assert.equal(cached.net.fullEncodes, 1);
+      assert.ok(cached.net.extends >= 4, `extends: ${cached.net.extends}`);
+      assert.ok(cached.fill.tokens >= 12);
+    } finally {
+      await c.release();
+    }
   });
 
   it('over LSP: a selection keeps its token count, an explicit capacity is honoured, inline is off', async () => {

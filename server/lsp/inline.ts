@@ -8,11 +8,24 @@ import type { CancellationToken, InlineCompletionList, InlineCompletionParams } 
 import { fillHoles } from '../engine/fill';
 import { SchedulerError } from './scheduler';
 import { openDocument, type ServerDeps } from './infill';
+import { InlineMemo } from './inlineMemo';
 import { inlineSuggestion } from './inlineText';
 import { cacheOf, engineOf, resolveOptions, signalOf } from './requests';
 import { checkText, rangesToOffsets } from './validate';
 
 const EMPTY: InlineCompletionList = { items: [] };
+const memos = new WeakMap<ServerDeps, InlineMemo>();
+
+/** The server's memo of recent suggestions (inlineMemo.ts). */
+export function inlineMemo(deps: ServerDeps): InlineMemo {
+  let m = memos.get(deps);
+  if (!m) memos.set(deps, (m = new InlineMemo()));
+  return m;
+}
+
+function answer(items: string[], position: InlineCompletionParams['position']): InlineCompletionList {
+  return { items: items.map((insertText) => ({ insertText, range: { start: position, end: position } })) };
+}
 
 export async function handleInline(deps: ServerDeps, params: InlineCompletionParams, token?: CancellationToken): Promise<InlineCompletionList> {
   const t0 = performance.now();
@@ -26,6 +39,10 @@ export async function handleInline(deps: ServerDeps, params: InlineCompletionPar
   const [at] = rangesToOffsets(doc, [{ start: params.position, end: params.position }]);
   const settings = await deps.settings.get(uri);
   if (!settings.inline.enabled) return EMPTY;
+  const memo = inlineMemo(deps);
+  const fingerprint = JSON.stringify(settings);
+  const recent = memo.get(uri, fingerprint, text, at.start);
+  if (recent) return answer(recent, params.position);
   const opts = resolveOptions(settings, undefined, true);
   let fill: string;
   try {
@@ -53,5 +70,6 @@ export async function handleInline(deps: ServerDeps, params: InlineCompletionPar
   const lineEnd = text.indexOf('\n', at.start);
   const suggestion = inlineSuggestion(fill, text.slice(at.start, lineEnd < 0 ? text.length : lineEnd));
   if (suggestion === null) return EMPTY;
-  return { items: [{ insertText: suggestion, range: { start: params.position, end: params.position } }] };
+  memo.set(uri, fingerprint, text, at.start, [suggestion]);
+  return answer([suggestion], params.position);
 }

@@ -11,7 +11,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PROTOCOL_VERSION, PgmErrorCodes, PgmMethods, type InfillParams, type StatusParams } from '../protocol';
 import { toResponseError } from './errors';
 import { handleInfill, type ServerDeps } from './infill';
-import { handleInline } from './inline';
+import { handleInline, inlineMemo } from './inline';
 import { ModelOwner } from './modelOwner';
 import { Scheduler } from './scheduler';
 import { SettingsSource } from './settings';
@@ -34,6 +34,8 @@ export function startServer(connection: Connection): void {
     settings.push((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
     dynamicConfig = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
     deps = { connection, documents, owner, scheduler, settings };
+    const memo = inlineMemo(deps);
+    documents.onDidClose((e) => memo.forget(e.document.uri));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },

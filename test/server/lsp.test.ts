@@ -86,6 +86,29 @@ describe('language server over stdio (tiny model)', () => {
     }
   });
 
+  it('answers a repeated inline request and typed-ahead characters from its memo', async () => {
+    const d = await startClient({ seed: -1 }); // a fresh seed per fill: a recompute would differ
+    try {
+      await d.settled();
+      const uri = 'file:///work/memo.py';
+      d.open(uri, 'def add(a, b):\n    return \n\nprint(add(1, 2))\n');
+      const ask = (character: number): Promise<{ items: { insertText: string }[] }> => d.conn.sendRequest('textDocument/inlineCompletion', {
+        textDocument: { uri }, position: { line: 1, character }, context: { triggerKind: 2 },
+      });
+      const first = await ask(11);
+      if (first.items.length === 0) return; // the random-weight model suggested only whitespace
+      assert.deepEqual(await ask(11), first);
+      const s = first.items[0].insertText;
+      if (s.length < 2) return;
+      await d.conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 1, character: 11 }, end: { line: 1, character: 11 } }, text: s[0] }],
+      });
+      assert.deepEqual((await ask(12)).items.map((i) => i.insertText), [s.slice(1)]);
+    } finally {
+      await d.close();
+    }
+  });
+
   it('cancels a fill mid-way', async () => {
     c.progress.length = 0;
     const cts = new CancellationTokenSource();

@@ -1,8 +1,9 @@
 /**
  * One fill at the size of the paper's PGM 8/8 (random weights from bench/official_size.py):
- *   flock /tmp/heavy.lock node --import tsx bench/official_fill.ts /tmp/pgm-owt-random [threads] [fills]
+ *   flock /tmp/heavy.lock node --import tsx bench/official_fill.ts /tmp/pgm-owt-random [threads] [fills] [contextCache]
  * A prose document longer than the 1024-token canvas, one 32-token selection rewritten in its
- * middle (fixed length), 8 steps, confidence order, CPU provider. Prints load time, fill
+ * middle (fixed length), 8 steps, confidence order, CPU provider; contextCache N (default off)
+ * uses the cache step graph of bench/official_cache_graphs.py with a re-encode every N steps. Prints load time, fill
  * latencies, the encoder/decoder share and RSS as JSON (docs/benchmarks.md, "The paper's model size").
  */
 import { performance } from 'node:perf_hooks';
@@ -21,12 +22,14 @@ function prose(words: number): string {
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
-  const [dir, threadsArg, fillsArg] = process.argv.slice(2);
+  const [dir, threadsArg, fillsArg, cacheArg] = process.argv.slice(2);
   if (!dir) throw new Error('usage: official_fill.ts MODEL_DIR [threads=2] [fills=3]');
   const threads = Number(threadsArg ?? 2);
   const fills = Number(fillsArg ?? 3);
+  const contextCache = cacheArg === undefined ? null : Number(cacheArg);
   const m = await loadModel(dir, { executionProvider: 'cpu', threads });
-  const engine = engineOf(m, null);
+  if (contextCache !== null && !m.hasCache) throw new Error(`context cache: ${m.cacheNote}`);
+  const engine = engineOf(m, contextCache);
   const text = prose(1600);
   const mid = text.indexOf(' ', text.length >> 1);
   const selected = text.slice(mid, text.indexOf(' ', mid + 150));
@@ -50,9 +53,10 @@ async function main(): Promise<void> {
   }
   const out = {
     model: m.manifest.name, parameters: m.manifest.raw.parameters, canvas: m.manifest.architecture.canvas,
-    threads, loadMs: Math.round(m.loadMs), fills, fillMsP50: Math.round(p50(ms)), fillMs: ms.map(Math.round),
-    tokensPerFill: tokens, networkRoundsPerFill: calls / fills,
-    encoderMsPerRound: Math.round(enc / calls), decoderMsPerRound: Math.round(dec / calls),
+    threads, contextCache: m.cacheNote, loadMs: Math.round(m.loadMs), fills, fillMsP50: Math.round(p50(ms)), fillMs: ms.map(Math.round),
+    tokensPerFill: tokens,
+    // exact network only (the cached one keeps its own counters)
+    ...(calls > 0 ? { networkRoundsPerFill: calls / fills, encoderMsPerRound: Math.round(enc / calls), decoderMsPerRound: Math.round(dec / calls) } : {}),
     rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
   };
   console.log(JSON.stringify(out, null, 2));

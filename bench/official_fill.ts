@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   }
   const out = {
     model: m.manifest.name, parameters: m.manifest.raw.parameters, canvas: m.manifest.architecture.canvas,
-    threads, contextCache: m.cacheNote, loadMs: Math.round(m.loadMs), fills, fillMsP50: Math.round(p50(ms)), fillMs: ms.map(Math.round),
+    threads, contextCache, loadMs: Math.round(m.loadMs), fills, fillMsP50: Math.round(p50(ms)), fillMs: ms.map(Math.round),
     tokensPerFill: tokens,
     // exact network only (the cached one keeps its own counters)
     ...(calls > 0 ? { networkRoundsPerFill: calls / fills, encoderMsPerRound: Math.round(enc / calls), decoderMsPerRound: Math.round(dec / calls) } : {}),

@@ -16,7 +16,7 @@ import { readSettings } from './config';
 import { LiveDecorations } from './liveDecorations';
 import { committedFraction, rangeContext, type LiveMessage } from './liveModel';
 import { holeAnswers, lowConfidenceSummary, scoreText, type HoleAnswer } from './candidates';
-import { CAP_IT, FILL_IN_PARTS, oversizeChoice, oversizeQuestion, selectionTooLarge, type OversizeChoice } from './oversize';
+import { CAP_IT, FILL_IN_PARTS, oversizeChoice, oversizeQuestion, selectionTooLarge } from './oversize';
 import { onCancelled, reportFailure, warnIfCapped, whenCancelled, type FeedbackDeps } from './fillFeedback';
 import { holeRanges } from './holes';
 import { checkEdits, describeTargets, hasOverlap, normalizeRanges } from './ranges';
@@ -46,7 +46,8 @@ export async function infillHoles(deps: InfillDeps): Promise<void> {
   const marker = readSettings().holeMarker;
   const ranges = holeRanges(editor.document, marker);
   if (ranges.length === 0) { void vscode.window.showInformationMessage(`PGM Infill: no "${marker}" holes in this document.`); return; }
-  await runFill(deps, editor, ranges, `${ranges.length} hole${ranges.length === 1 ? '' : 's'}`);
+  // a marker's text says nothing about the fill's length: every hole gets the capacity setting
+  await runFill(deps, editor, ranges, `${ranges.length} hole${ranges.length === 1 ? '' : 's'}`, { lengthFrom: 'capacity' });
 }
 
 /** The CodeLens "Fill" of one placeholder hole: fills it if the marker is still there. */
@@ -57,12 +58,12 @@ export async function fillHole(deps: InfillDeps, uri: vscode.Uri, range: vscode.
   const holes = holeRanges(doc, marker);
   const hole = holes.find((r) => r.isEqual(range)) ?? holes.find((r) => r.intersection(range));
   if (!hole) { void vscode.window.showInformationMessage(`PGM Infill: that "${marker}" hole is gone.`); return; }
-  await runFill(deps, editor, [hole], 'hole');
+  await runFill(deps, editor, [hole], 'hole', { lengthFrom: 'capacity' });
 }
 
-/** Extra request options of a fill (the agreed issue-9 fields; typed by the contract once it lands). */
-export interface FillExtras { candidates?: number; oversize?: OversizeChoice }
-type FillParams = InfillParams & { options: SamplingOptions & FillExtras };
+/** Extra request options of a fill (the issue-9 fields of SamplingOptions). */
+export type FillExtras = Pick<SamplingOptions, 'candidates' | 'oversize' | 'lengthFrom'>;
+type FillParams = InfillParams & { options: SamplingOptions };
 
 export interface FillAnswer { params: FillParams; result: InfillResult; holes: HoleAnswer[]; scheduled?: number; stepsRan?: number }
 
@@ -108,8 +109,8 @@ export async function withFill(
   }
 }
 
-async function runFill(deps: InfillDeps, editor: vscode.TextEditor, raw: vscode.Range[], what: string): Promise<void> {
-  await withFill(deps, editor, raw, what, {}, (a) => applyAnswer(deps, editor.document, a, a.holes.map((h) => h.text)));
+async function runFill(deps: InfillDeps, editor: vscode.TextEditor, raw: vscode.Range[], what: string, extras: FillExtras = {}): Promise<void> {
+  await withFill(deps, editor, raw, what, extras, (a) => applyAnswer(deps, editor.document, a, a.holes.map((h) => h.text)));
 }
 
 /** Sends the request; a selection too large for one fill asks the user (parts, cap or cancel) once. */

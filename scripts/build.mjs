@@ -1,9 +1,11 @@
 // Bundles the extension client, the language server and the CLI with esbuild (CommonJS, Node).
 // `vscode` is provided by the editor and `onnxruntime-node` ships native binaries, so both stay
-// external; everything else (vscode-languageserver, tokenizers) is bundled.
+// external; everything else (vscode-languageserver, tokenizers, web-tree-sitter) is bundled. The
+// tree-sitter runtime and grammar wasm files (server/syntax/grammars.ts) are copied next to the
+// bundles, to dist/tree-sitter/, where the server and CLI load them (no network, no node_modules).
 //   node scripts/build.mjs [--watch] [--minify]
 import { build, context } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,6 +35,19 @@ const jobs = entries
   .filter((e) => !e.optional || existsSync(join(root, e.in)))
   .map((e) => ({ ...common, entryPoints: [e.in], outfile: e.out, ...(e.banner ? { banner: { js: e.banner } } : {}) }));
 
+// the files server/syntax/grammars.ts loads (WASM_FILES there)
+const TREE_SITTER_FILES = [
+  'tree-sitter.wasm', 'tree-sitter-python.wasm', 'tree-sitter-javascript.wasm', 'tree-sitter-typescript.wasm', 'tree-sitter-tsx.wasm',
+];
+
+function copyGrammars() {
+  const from = join(root, 'node_modules/@vscode/tree-sitter-wasm/wasm');
+  const to = join(root, 'dist/tree-sitter');
+  mkdirSync(to, { recursive: true });
+  for (const f of TREE_SITTER_FILES) copyFileSync(join(from, f), join(to, f));
+}
+
+copyGrammars();
 if (watch) {
   for (const j of jobs) await (await context(j)).watch();
   console.log(`watching ${jobs.map((j) => j.entryPoints[0]).join(', ')}`);

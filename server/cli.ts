@@ -27,9 +27,10 @@ async function runFill(args: CliArgs): Promise<void> {
   const m = await openModel(args);
   try {
     const r = await fillFile(args.file as string, engineOf(m, cacheOf(args.contextCache)), args);
-    if (args.json) process.stdout.write(JSON.stringify({ text: r.text, fills: r.fills, ms: r.ms, steps: r.steps, seed: r.seed, device: m.device, model: m.manifest.name }) + '\n');
+    if (args.json) process.stdout.write(JSON.stringify({ text: r.text, fills: r.fills, holes: r.details, ms: r.ms, steps: r.steps, seed: r.seed, device: m.device, model: m.manifest.name }) + '\n');
     else process.stdout.write(r.text);
-    process.stderr.write(`filled ${r.fills.length} hole(s) in ${r.ms.toFixed(1)} ms (${r.steps} steps, seed ${r.seed}, ${m.device})\n`);
+    const notes = r.details.map((d, i) => `  hole ${i + 1}: score ${d.score.toFixed(2)}${d.lowConfidence ? ' (low confidence)' : ''}, parses ${d.parses ?? 'n/a'}, ${d.alternatives.length} distinct candidate(s)`);
+    process.stderr.write(`filled ${r.fills.length} hole(s) in ${r.ms.toFixed(1)} ms (${r.steps} steps, ${args.candidates} candidates, seed ${r.seed}, ${m.device})\n${notes.join('\n')}\n`);
   } finally {
     await m.release();
   }

@@ -47,11 +47,34 @@ export interface SamplingOptions {
   topP?: number;
   /** PRNG seed; same seed + same input -> same fill. null = fresh seed per request. */
   seed?: number | null;
-  /** Hole capacity in model tokens (the fill is at most this long; gap fillers are stripped). */
+  /**
+   * Longest insertion in model tokens at an empty range (fill at the cursor), and for every range
+   * when `lengthFrom` is 'capacity'. A non-empty range's capacity follows its selection
+   * (docs/server.md#capacity).
+   */
   capacity?: number;
+  /**
+   * 'selection' (default): a non-empty range's capacity follows the selected text's size; an empty
+   * range inserts up to `capacity`. 'capacity': every range gets `capacity` (placeholder markers,
+   * whose text says nothing about the fill's length).
+   */
+  lengthFrom?: LengthFrom;
+  /** Candidates sampled per range in one batch (K); the best is applied, the rest are alternatives. */
+  candidates?: number;
+  /**
+   * A selection of more tokens than the model can fill: 'error' (default) answers
+   * SelectionTooLarge with {tokens, maxTokens}; 'split' fills it in consecutive parts; 'cap' fills
+   * it with at most maxTokens (a shorter text). Never shrunk silently.
+   */
+  oversize?: Oversize;
   /** Stop the fill at its first newline (inline mode). */
   singleLine?: boolean;
 }
+
+export type LengthFrom = 'selection' | 'capacity';
+export const LENGTH_FROM: readonly LengthFrom[] = ['selection', 'capacity'];
+export type Oversize = 'error' | 'split' | 'cap';
+export const OVERSIZE: readonly Oversize[] = ['error', 'split', 'cap'];
 
 // ---------------------------------------------------------------------------------------------
 // pgm/infill
@@ -69,10 +92,39 @@ export interface InfillParams {
   progress?: boolean;
 }
 
+/** One candidate fill of a range. */
+export interface FillAlternative {
+  text: string;
+  /** Mean log-probability of the committed tokens (natural log, <= 0; higher = more confident). */
+  score: number;
+  /**
+   * Whether the document still parses around the range with this text: true = the fill adds no
+   * parse errors there compared with the original document (tree-sitter; Python, JavaScript,
+   * TypeScript); null = no grammar for the document's language.
+   */
+  parses: boolean | null;
+}
+
+/**
+ * One range's answer. The fields after `newText` are always set by this server (they are
+ * optional only so a client can read answers from an older one).
+ */
 export interface InfillEdit {
   /** The requested range (in the requested document version), to be replaced by newText. */
   range: Range;
+  /** The chosen fill (= alternatives[0].text). */
   newText: string;
+  /** The chosen fill's score (FillAlternative.score). */
+  score?: number;
+  /** The chosen fill's syntax check (FillAlternative.parses). */
+  parses?: boolean | null;
+  /** The score is under the `confidenceThreshold` setting: applied, but shown as low confidence. */
+  lowConfidence?: boolean;
+  /**
+   * Distinct candidates ranked best first (fills that parse first, then by score); [0] is the
+   * chosen one. Each is the text for the same range, ready to apply with the same edit rules.
+   */
+  alternatives?: FillAlternative[];
 }
 
 export interface InfillStats {
@@ -88,6 +140,10 @@ export interface InfillStats {
   model: string;
   /** Tokens generated per range (gap fillers excluded), parallel to `edits`. */
   tokensPerRange: number[];
+  /** Capacity (most tokens) each range was given, parallel to `edits` (docs/server.md#capacity). */
+  capacityPerRange: number[];
+  /** Candidates sampled per range. */
+  candidates: number;
   /** Seed actually used (to reproduce the fill). */
   seed: number;
   order: SamplingOrder;
@@ -182,7 +238,23 @@ export const PgmErrorCodes = {
   InferenceFailed: 1009,
   /** The document is larger than the server fills (MAX_DOCUMENT_CHARS in server/lsp/validate.ts). */
   DocumentTooLarge: 1010,
+  /**
+   * A selection has more tokens than the model can fill (oversize 'error'); nothing was edited.
+   * ResponseError.data is SelectionTooLargeData; resend with oversize 'split' or 'cap'.
+   */
+  SelectionTooLarge: 1011,
 } as const;
+
+/** `data` of a SelectionTooLarge error. */
+export interface SelectionTooLargeData {
+  kind: 'selectionTooLarge';
+  /** Index of the (first) range that is too large. */
+  range: number;
+  /** Its size in model tokens (estimated at 4 characters per token above 1 Mi characters). */
+  tokens: number;
+  /** The most tokens one fill can have with the current model and context window. */
+  maxTokens: number;
+}
 export type PgmErrorCode = (typeof PgmErrorCodes)[keyof typeof PgmErrorCodes];
 
 /** LSP's RequestCancelled code, repeated here so the client need not import the runtime. */
@@ -191,6 +263,9 @@ export const REQUEST_CANCELLED = -32800;
 // ---------------------------------------------------------------------------------------------
 // Settings (`pgmInfill.*`): shape, defaults, sanitiser
 // ---------------------------------------------------------------------------------------------
+
+/** Most candidates per range (each is one batch row). */
+export const MAX_CANDIDATES = 16;
 
 export type ExecutionProviderSetting = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
 export const EXECUTION_PROVIDERS: readonly ExecutionProviderSetting[] = [
@@ -205,6 +280,8 @@ export interface InlineSettings {
   maxTokens: number;
   /** Context cache for inline suggestions, as PgmSettings.contextCache (-1 = exact). */
   contextCache: number;
+  /** Inline items (ranked candidates) per request; VS Code cycles them with Alt+] / Alt+[. */
+  candidates: number;
 }
 
 export interface PgmSettings {
@@ -214,8 +291,15 @@ export interface PgmSettings {
   topP: number;
   /** null = fresh seed per request (a negative number in settings means the same). */
   seed: number | null;
-  /** Hole capacity (tokens) for explicit fills. */
+  /** Longest insertion (tokens) at an empty selection or a placeholder marker; selections follow their size. */
   capacity: number;
+  /** Candidates per explicit fill (K, sampled in one batch). */
+  candidates: number;
+  /**
+   * Score (mean log-probability) under which a fill is low confidence: inline shows nothing,
+   * explicit fills are applied but marked. Calibrated in docs/benchmarks.md#confidence-gate.
+   */
+  confidenceThreshold: number;
   inline: InlineSettings;
   /** Needs a model reload (done automatically by the server). */
   executionProvider: ExecutionProviderSetting;
@@ -240,7 +324,9 @@ export const DEFAULT_SETTINGS: Readonly<PgmSettings> = Object.freeze({
   topP: 0.95,
   seed: null,
   capacity: 64,
-  inline: Object.freeze({ enabled: true, debounceMs: 250, maxTokens: 16, contextCache: -1 }),
+  candidates: 4,
+  confidenceThreshold: -2,
+  inline: Object.freeze({ enabled: true, debounceMs: 250, maxTokens: 16, contextCache: -1, candidates: 3 }),
   executionProvider: 'auto',
   threads: 0,
   contextWindow: 0,
@@ -274,11 +360,14 @@ export function sanitizeSettings(raw: unknown): PgmSettings {
     // A negative or missing seed means 'fresh seed per request' (VS Code settings cannot hold null well).
     seed: typeof r.seed === 'number' && Number.isFinite(r.seed) && r.seed >= 0 ? num(r.seed, 0, 0, 2 ** 32 - 1, true) : null,
     capacity: num(r.capacity, d.capacity, 1, 1024, true),
+    candidates: num(r.candidates, d.candidates, 1, MAX_CANDIDATES, true),
+    confidenceThreshold: num(r.confidenceThreshold, d.confidenceThreshold, -100, 0, false),
     inline: {
       enabled: typeof i.enabled === 'boolean' ? i.enabled : d.inline.enabled,
       debounceMs: num(i.debounceMs, d.inline.debounceMs, 0, 10_000, true),
       maxTokens: num(i.maxTokens, d.inline.maxTokens, 1, 256, true),
       contextCache: num(i.contextCache, d.inline.contextCache, -1, 1024, true),
+      candidates: num(i.candidates, d.inline.candidates, 1, MAX_CANDIDATES, true),
     },
     executionProvider: pick(r.executionProvider, EXECUTION_PROVIDERS, d.executionProvider),
     threads: num(r.threads, d.threads, 0, 256, true),

@@ -4,13 +4,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { fillHoles, type EngineModel } from '../engine/fill';
+import { fillExplicit } from '../engine/explicit';
+import type { EngineModel } from '../engine/fill';
+import type { FillAlternative } from '../protocol';
+import { grammarForPath } from '../syntax/grammars';
 import { randomSeed } from '../sampler/prng';
 import type { CliArgs } from './args';
 
 export interface FileFill {
   text: string;
   fills: string[];
+  /** Per hole: the chosen fill's score and syntax check, and the ranked candidates. */
+  details: (FillAlternative & { lowConfidence: boolean; alternatives: FillAlternative[] })[];
   ms: number;
   steps: number;
   seed: number;
@@ -40,10 +45,12 @@ export async function fillFile(path: string, model: EngineModel, args: CliArgs):
   if (ranges.length === 0) throw new Error(`no ${JSON.stringify(args.marker)} marker in ${path} (set another with --marker)`);
   const seed = args.seed < 0 ? randomSeed() : args.seed;
   const t0 = performance.now();
-  const r = await fillHoles(model, {
-    text, holes: ranges.map((x) => ({ ...x, capacity: args.capacity })), window: args.window,
+  const r = await fillExplicit(model, {
+    text, ranges, lengthFrom: 'capacity', insertCapacity: args.capacity, oversize: 'error', candidates: args.candidates,
+    window: args.window, grammar: args.syntax ? grammarForPath(path) : null, threshold: args.confidenceThreshold,
     sampler: { steps: args.steps, order: args.order, temperature: args.temperature, topP: args.topP, seed, singleLine: false, earlyStop: true },
   });
   const fills = r.fills.map((f) => f.text);
-  return { text: splice(text, ranges, fills), fills, ms: performance.now() - t0, steps: r.steps, seed };
+  const details = r.fills.map((f) => ({ text: f.text, score: f.score, parses: f.parses, lowConfidence: f.lowConfidence, alternatives: f.alternatives }));
+  return { text: splice(text, ranges, fills), fills, details, ms: performance.now() - t0, steps: r.steps, seed };
 }

@@ -1,25 +1,40 @@
 /**
- * `--jsonl` batch mode: one request per input line, one JSON answer per line, in order.
- * A bad line gets {"error": ...} and the stream goes on. `"mode": "inline"` applies the
- * extension's inline defaults (capacity, steps, context cache, single line) instead of the
- * command line's, so the inline path can be measured from outside the editor; fields given in
- * the line still win.
+ * `--jsonl` batch mode: one request per input line, one JSON answer per line, in order. The
+ * product path, so evaluations measure what users get: explicit lines go through the same
+ * capacity rule, candidates, edge cleanup, syntax check and ranking as `pgm/infill`; lines with
+ * `"mode": "inline"` through the inline path with the extension's inline defaults (capacity,
+ * steps, context cache, candidates; one line unless the line is empty or opens a block; the
+ * confidence gate). Fields given in the line still win. A bad line gets {"error": ...} and the
+ * stream goes on.
  */
 import { performance } from 'node:perf_hooks';
+import { inlineSingleLine } from '../engine/edges';
+import { fillExplicit, SelectionTooLargeError } from '../engine/explicit';
 import { fillHoles, type EngineModel } from '../engine/fill';
+import { rankHole, type RankedFill } from '../engine/rank';
+import { inlineItems } from '../lsp/inlineItems';
 import { randomSeed } from '../sampler/prng';
-import { DEFAULT_SETTINGS, SAMPLING_ORDERS, type SamplingOrder } from '../protocol';
 import { inlineSteps } from '../sampler/schedule';
+import { DEFAULT_SETTINGS, MAX_CANDIDATES, OVERSIZE, SAMPLING_ORDERS, type FillAlternative, type Oversize, type SamplingOrder } from '../protocol';
+import { GRAMMAR_FILES, grammarForLanguageId, grammarForPath } from '../syntax/grammars';
 import type { CliArgs } from './args';
 
 export interface JsonlAnswer {
   id?: unknown;
   fill?: string;
+  score?: number;
+  parses?: boolean | null;
+  low_confidence?: boolean;
+  alternatives?: FillAlternative[];
+  /** Inline lines: the suggestions shown (empty when gated). */
+  items?: string[];
   ms?: number;
   tokens?: number;
+  capacity?: number;
   steps?: number;
   seed?: number;
   error?: string;
+  data?: unknown;
 }
 
 function numberField(o: Record<string, unknown>, key: string, def: number, min: number, max: number, integer: boolean): number {
@@ -31,12 +46,57 @@ function numberField(o: Record<string, unknown>, key: string, def: number, min: 
   return v;
 }
 
-/** Defaults of one line: the command line's, or the extension's inline settings. */
-function defaultsOf(o: Record<string, unknown>, args: CliArgs) {
-  if (o.mode === undefined || o.mode === 'fill') return { capacity: args.capacity, steps: args.steps, cache: args.contextCache, singleLine: false };
-  if (o.mode !== 'inline') throw new Error('mode must be "inline" or "fill"');
+/** "python", "typescriptreact", "tsx", or a file name like "a.py" -> a grammar name or null. */
+export function grammarOf(language: unknown): string | null {
+  if (language === undefined || language === null) return null;
+  if (typeof language !== 'string') throw new Error('language must be a string');
+  return language in GRAMMAR_FILES ? language : grammarForLanguageId(language) ?? grammarForPath(language);
+}
+
+interface Line {
+  prefix: string;
+  selection: string;
+  suffix: string;
+  inline: boolean;
+  grammar: string | null;
+  capacity: number | undefined;
+  candidates: number;
+  /** Context cache of this line (-1 = exact). */
+  cache: number;
+  /** The line's own single_line, if it gave one (inline lines otherwise use the one-line rule). */
+  singleLineGiven: boolean | undefined;
+  oversize: Oversize;
+  sampler: { steps: number; order: SamplingOrder; temperature: number; topP: number; seed: number; singleLine: boolean; earlyStop: boolean };
+}
+
+function parseLine(o: Record<string, unknown>, args: CliArgs): Line {
+  if (typeof o.prefix !== 'string' || typeof o.suffix !== 'string') throw new Error('prefix and suffix must be strings');
+  const selection = o.selection ?? '';
+  if (typeof selection !== 'string') throw new Error('selection must be a string');
+  const order = o.order === undefined ? args.order : o.order;
+  if (!SAMPLING_ORDERS.includes(order as SamplingOrder)) throw new Error(`order must be one of ${SAMPLING_ORDERS.join(', ')}`);
+  const oversize = o.oversize ?? 'error';
+  if (!OVERSIZE.includes(oversize as Oversize)) throw new Error(`oversize must be one of ${OVERSIZE.join(', ')}`);
+  if (o.mode !== undefined && o.mode !== 'inline' && o.mode !== 'fill') throw new Error('mode must be "inline" or "fill"');
+  if (o.single_line !== undefined && typeof o.single_line !== 'boolean') throw new Error('single_line must be true or false');
+  const inline = o.mode === 'inline';
   const i = DEFAULT_SETTINGS.inline;
-  return { capacity: i.maxTokens, steps: inlineSteps(DEFAULT_SETTINGS.steps, i.maxTokens), cache: i.contextCache, singleLine: true };
+  const steps = inline ? inlineSteps(args.steps, i.maxTokens) : args.steps;
+  const seedArg = numberField(o, 'seed', args.seed, -1, 2 ** 32 - 1, true);
+  return {
+    prefix: o.prefix, selection, suffix: o.suffix, inline, oversize: oversize as Oversize,
+    grammar: args.syntax ? grammarOf(o.language) : null,
+    capacity: o.capacity === undefined ? undefined : numberField(o, 'capacity', 0, 1, 1024, true),
+    candidates: numberField(o, 'candidates', inline ? args.inlineCandidates : args.candidates, 1, MAX_CANDIDATES, true),
+    singleLineGiven: o.single_line as boolean | undefined,
+    cache: numberField(o, 'context_cache', inline ? i.contextCache : args.contextCache, -1, 1024, true),
+    sampler: {
+      steps: numberField(o, 'steps', steps, 1, 1024, true), order: order as SamplingOrder,
+      temperature: numberField(o, 'temperature', args.temperature, 0, 10, false),
+      topP: numberField(o, 'top_p', args.topP, 0.01, 1, false), seed: seedArg < 0 ? randomSeed() : seedArg,
+      singleLine: o.single_line === true, earlyStop: true,
+    },
+  };
 }
 
 export async function answerLine(line: string, engineFor: (cache: number | null) => EngineModel, args: CliArgs): Promise<JsonlAnswer> {
@@ -47,30 +107,57 @@ export async function answerLine(line: string, engineFor: (cache: number | null)
     return { error: `not JSON: ${(e as Error).message}` };
   }
   if (!o || typeof o !== 'object' || Array.isArray(o)) return { error: 'each line must be a JSON object' };
-  const id = o.id;
+  const id = o.id === undefined ? {} : { id: o.id };
   try {
-    if (typeof o.prefix !== 'string' || typeof o.suffix !== 'string') throw new Error('prefix and suffix must be strings');
-    const order = o.order === undefined ? args.order : o.order;
-    if (!SAMPLING_ORDERS.includes(order as SamplingOrder)) throw new Error(`order must be one of ${SAMPLING_ORDERS.join(', ')}`);
-    const seedArg = numberField(o, 'seed', args.seed, -1, 2 ** 32 - 1, true);
-    const seed = seedArg < 0 ? randomSeed() : seedArg;
-    const d = defaultsOf(o, args);
-    const cache = numberField(o, 'context_cache', d.cache, -1, 1024, true);
-    if (o.single_line !== undefined && typeof o.single_line !== 'boolean') throw new Error('single_line must be true or false');
+    const req = parseLine(o, args);
+    const model = engineFor(req.cache >= 0 ? req.cache : null);
     const t0 = performance.now();
-    const r = await fillHoles(engineFor(cache >= 0 ? cache : null), {
-      text: o.prefix + o.suffix,
-      holes: [{ start: o.prefix.length, end: o.prefix.length, capacity: numberField(o, 'capacity', d.capacity, 1, 1024, true) }],
-      window: args.window,
-      sampler: {
-        steps: numberField(o, 'steps', d.steps, 1, 1024, true), order: order as SamplingOrder,
-        temperature: numberField(o, 'temperature', args.temperature, 0, 10, false),
-        topP: numberField(o, 'top_p', args.topP, 0.01, 1, false), seed, singleLine: (o.single_line as boolean | undefined) ?? d.singleLine, earlyStop: true,
-      },
-    });
+    const r = req.inline ? await inlineLine(model, req, args) : await explicitLine(model, req, args);
     const ms = Math.round((performance.now() - t0) * 100) / 100;
-    return { ...(id !== undefined ? { id } : {}), fill: r.fills[0].text, ms, tokens: r.fills[0].tokens, steps: r.steps, seed };
+    const f = r.fill;
+    return {
+      ...id, fill: f.text, score: round(f.score), parses: f.parses, low_confidence: f.lowConfidence,
+      alternatives: f.alternatives.map((a) => ({ ...a, score: round(a.score) })), ...(r.items ? { items: r.items } : {}),
+      ms, tokens: f.tokens, capacity: r.capacity, steps: r.steps, seed: req.sampler.seed,
+    };
   } catch (e) {
-    return { ...(id !== undefined ? { id } : {}), error: (e as Error).message };
+    return { ...id, error: (e as Error).message, ...(e instanceof SelectionTooLargeError ? { data: e.data } : {}) };
   }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+interface LineResult {
+  fill: RankedFill;
+  capacity: number;
+  steps: number;
+  items?: string[];
+}
+
+async function explicitLine(model: EngineModel, req: Line, args: CliArgs): Promise<LineResult> {
+  const start = req.prefix.length;
+  const r = await fillExplicit(model, {
+    text: req.prefix + req.selection + req.suffix, ranges: [{ start, end: start + req.selection.length }],
+    lengthFrom: req.capacity !== undefined && req.selection !== '' ? 'capacity' : 'selection',
+    insertCapacity: req.capacity ?? args.capacity, oversize: req.oversize, candidates: req.candidates,
+    window: args.window, sampler: req.sampler, grammar: req.grammar, threshold: args.confidenceThreshold,
+  });
+  return { fill: r.fills[0], capacity: r.fills[0].capacity, steps: r.steps };
+}
+
+/** As server/lsp/inline.ts: the hole is an insertion at the end of `prefix`. */
+async function inlineLine(model: EngineModel, req: Line, args: CliArgs): Promise<LineResult> {
+  const text = req.prefix + req.suffix;
+  const at = req.prefix.length;
+  const linePrefix = req.prefix.slice(req.prefix.lastIndexOf('\n') + 1);
+  const restOfLine = req.suffix.split('\n', 1)[0];
+  const capacity = req.capacity ?? args.inlineMaxTokens;
+  const r = await fillHoles(model, {
+    text, holes: [{ start: at, end: at, capacity }], candidates: req.candidates, window: args.window,
+    sampler: { ...req.sampler, singleLine: req.singleLineGiven ?? inlineSingleLine(linePrefix, restOfLine) },
+  });
+  const fill = await rankHole(r.fills[0], { text, start: at, end: at, grammar: req.grammar, threshold: args.confidenceThreshold });
+  return { fill, capacity, steps: r.steps, items: inlineItems(fill, restOfLine, args.confidenceThreshold, req.candidates) };
 }

@@ -2,7 +2,8 @@
  * Document text + holes -> fills: windowing, sampling, text assembly. Pure orchestration over
  * the abstract Network and tokenizer, shared by the LSP server, the CLI and the benchmarks.
  */
-import { holeText } from '../sampler/fill';
+import { MAX_CANDIDATES } from '../protocol';
+import { holeScore, holeText } from '../sampler/fill';
 import { runSampler } from '../sampler/loop';
 import type { HoleState, Network, SamplerOptions, SpecialIds, StepEvent } from '../sampler/types';
 import { planRows, type HoleRequest, type PlannedRow } from '../sampler/window';
@@ -23,13 +24,26 @@ export interface FillRequest {
   /** Context window in tokens; 0 or more than the canvas = the canvas. */
   window: number;
   sampler: Omit<SamplerOptions, 'onStep'>;
+  /**
+   * Candidates per hole (default 1): every row is sampled this many times in the same batch
+   * (the batch dimension), sharing the length round; each candidate gets a score.
+   */
+  candidates?: number;
   /** Called after each step with the partial fills of every hole (request order). */
   onProgress?: (p: FillProgress) => void;
 }
 
-export interface HoleFill {
+export interface Candidate {
   text: string;
+  /** Real tokens generated (fillers excluded). */
   tokens: number;
+  /** Mean untempered log-probability of the committed tokens (sampler/fill.ts holeScore). */
+  score: number;
+}
+
+/** The candidates of one hole, in sampling order (candidate 0 is what K = 1 would give). */
+export interface HoleFill extends Candidate {
+  candidates: Candidate[];
 }
 
 export interface FillResult {
@@ -55,25 +69,40 @@ export function effectiveWindow(window: number, canvas: number): number {
   return window > 0 ? Math.min(window, canvas) : canvas;
 }
 
+/**
+ * Candidate c reads its length at CDF level LENGTH_LEVELS[c] of the model's length distribution
+ * (sampler 'cdf' rule): the median first, then shorter and longer lengths, so candidates differ
+ * in length too. Candidate 0 is what a single fill gives.
+ */
+export const LENGTH_LEVELS: readonly number[] = [0.5, 0.3, 0.7, 0.2, 0.4, 0.6, 0.8, 0.1];
+
 export async function fillHoles(model: EngineModel, req: FillRequest): Promise<FillResult> {
   const rows = planRows(req.text, req.holes, model.tokenizer, {
     window: effectiveWindow(req.window, model.canvas), doc: model.specialIds.doc,
   });
+  const k = Math.max(1, Math.min(MAX_CANDIDATES, Math.floor(req.candidates ?? 1)));
+  // candidate c of planned row r is sampler row r * k + c; copies share the layout object
+  const layouts = rows.flatMap((r) => Array.from({ length: k }, () => r.layout));
   const onStep = req.onProgress
-    ? (e: StepEvent) => req.onProgress?.(progressOf(e, rows, req.holes.length, model, req.sampler.singleLine))
+    ? (e: StepEvent) => req.onProgress?.(progressOf({ ...e, rows: e.rows.filter((_, i) => i % k === 0) }, rows, req.holes.length, model, req.sampler.singleLine))
     : undefined;
-  const result = await runSampler(model.network, rows.map((r) => r.layout), {
+  const lengthLevels = layouts.map((_, i) => LENGTH_LEVELS[(i % k) % LENGTH_LEVELS.length]);
+  const result = await runSampler(model.network, layouts, {
     specials: model.specialIds, tokenBytes: (id) => model.tokenizer.tokenBytes(id),
-  }, { ...req.sampler, ...(model.fixedLength || model.specialIds.gap < 0 ? { length: 'fixed' as const } : {}), onStep });
-  const fills = assemble(result.rows, rows, req.holes.length, model, req.sampler.singleLine);
+  }, { ...req.sampler, ...(model.fixedLength || model.specialIds.gap < 0 ? { length: 'fixed' as const } : {}), onStep, lengthLevels });
+  const perCandidate = Array.from({ length: k }, (_, c) =>
+    assemble(result.rows.filter((_, i) => i % k === c), rows, req.holes.length, model, req.sampler.singleLine));
+  const fills = perCandidate[0].map((first, h) => ({ ...first, candidates: perCandidate.map((p) => p[h]) }));
   return { fills, steps: result.steps };
 }
 
-function assemble(states: HoleState[][], rows: PlannedRow[], n: number, model: EngineModel, singleLine: boolean): HoleFill[] {
-  const fills: HoleFill[] = new Array(n);
+function assemble(states: HoleState[][], rows: PlannedRow[], n: number, model: EngineModel, singleLine: boolean): Candidate[] {
+  const fills: Candidate[] = new Array(n);
   rows.forEach((row, r) =>
     row.holes.forEach((reqIndex, h) => {
-      fills[reqIndex] = holeText(states[r][h].positions, row.layout.holes[h], model.specialIds.gap, (id) => model.tokenizer.tokenBytes(id), singleLine);
+      const ps = states[r][h].positions;
+      const t = holeText(ps, row.layout.holes[h], model.specialIds.gap, (id) => model.tokenizer.tokenBytes(id), singleLine);
+      fills[reqIndex] = { ...t, score: holeScore(ps, model.specialIds.gap) };
     }),
   );
   return fills;

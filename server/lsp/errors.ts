@@ -5,6 +5,7 @@
  */
 import { ResponseError } from 'vscode-languageserver/node';
 import { PgmErrorCodes, REQUEST_CANCELLED, type PgmErrorCode } from '../protocol';
+import { SelectionTooLargeError } from '../engine/explicit';
 import { AbortError } from '../sampler/loop';
 import { SchedulerError } from './scheduler';
 
@@ -15,8 +16,9 @@ export class PgmError extends Error {
   }
 }
 
-export function toResponseError(e: unknown): ResponseError<void> {
+export function toResponseError(e: unknown): ResponseError<unknown> {
   if (e instanceof PgmError) return new ResponseError(e.code, e.message);
+  if (e instanceof SelectionTooLargeError) return new ResponseError(PgmErrorCodes.SelectionTooLarge, e.message, e.data);
   if (e instanceof AbortError) return new ResponseError(REQUEST_CANCELLED, 'cancelled');
   if (e instanceof SchedulerError) {
     if (e.reason === 'superseded') return new ResponseError(PgmErrorCodes.Superseded, e.message);

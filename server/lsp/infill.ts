@@ -7,10 +7,12 @@ import { performance } from 'node:perf_hooks';
 import type { CancellationToken, Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { PgmErrorCodes, PgmMethods, type InfillParams, type InfillResult, type ProgressParams } from '../protocol';
-import { fillHoles, type FillProgress } from '../engine/fill';
+import { fillExplicit } from '../engine/explicit';
+import type { FillProgress } from '../engine/fill';
+import { grammarForLanguageId, grammarForPath } from '../syntax/grammars';
 import { PgmError } from './errors';
 import type { ModelOwner } from './modelOwner';
-import { cacheOf, engineOf, holeCapacity, resolveOptions, signalOf } from './requests';
+import { cacheOf, engineOf, resolveOptions, signalOf } from './requests';
 import type { Scheduler } from './scheduler';
 import type { SettingsSource } from './settings';
 import { checkText, checkVersion, rangesToOffsets } from './validate';
@@ -51,9 +53,11 @@ export async function handleInfill(deps: ServerDeps, params: InfillParams, token
     run: async ({ signal, queuedMs }) => {
       checkVersion(openDocument(deps, uri), version);
       const model = await deps.owner.ready();
-      const fill = await fillHoles(engineOf(model, cacheOf(settings.contextCache)), {
-        text, holes: offsets.map((o) => ({ ...o, capacity: holeCapacity(model, text, o, opts) })),
-        window: settings.contextWindow, sampler: { ...opts.sampler, signal }, onProgress,
+      const fill = await fillExplicit(engineOf(model, cacheOf(settings.contextCache)), {
+        text, ranges: offsets, lengthFrom: opts.lengthFrom, insertCapacity: opts.capacity, oversize: opts.oversize,
+        candidates: opts.candidates, window: settings.contextWindow, sampler: { ...opts.sampler, signal }, onProgress,
+        grammar: grammarForLanguageId(doc.languageId) ?? grammarForPath(uri), threshold: settings.confidenceThreshold,
+        onSyntaxError: (e) => deps.connection.console.warn(`syntax check unavailable: ${(e as Error).message}`),
       });
       return { fill, queuedMs, device: model.device, model: model.manifest.name };
     },
@@ -61,12 +65,17 @@ export async function handleInfill(deps: ServerDeps, params: InfillParams, token
   checkVersion(openDocument(deps, uri), version);
   const ms = performance.now() - t0;
   deps.owner.recordLatency(ms);
+  const fills = result.fill.fills;
   return {
     requestId,
-    edits: params.ranges.map((range, i) => ({ range, newText: result.fill.fills[i].text })),
+    edits: params.ranges.map((range, i) => ({
+      range, newText: fills[i].text, score: fills[i].score, parses: fills[i].parses,
+      lowConfidence: fills[i].lowConfidence, alternatives: fills[i].alternatives,
+    })),
     stats: {
       ms: Math.round(ms * 10) / 10, queueMs: result.queuedMs, steps: result.fill.steps, device: result.device,
-      model: result.model, tokensPerRange: result.fill.fills.map((f) => f.tokens), seed: opts.sampler.seed, order: opts.sampler.order,
+      model: result.model, tokensPerRange: fills.map((f) => f.tokens), capacityPerRange: fills.map((f) => f.capacity),
+      candidates: opts.candidates, seed: opts.sampler.seed, order: opts.sampler.order,
     },
   };
 }

@@ -1,15 +1,22 @@
 /**
- * `textDocument/inlineCompletion` (LSP 3.18): a single-line fill at the cursor, queued as an
- * inline job that a newer request for the same document supersedes. Superseded or stale
- * requests answer with no items: there is nothing useful to show, and no error to report.
+ * `textDocument/inlineCompletion` (LSP 3.18): fills at the cursor, queued as an inline job that
+ * a newer request for the same document supersedes. `inline.candidates` candidates are sampled
+ * in one batch, edges cleaned, syntax-checked and ranked (engine/rank.ts); the answer holds up to
+ * that many distinct items, best first, and none when the best scores under the confidence
+ * threshold (docs/benchmarks.md#confidence-gate). One line, unless the line is empty or opens a
+ * block (engine/edges.ts inlineSingleLine). Recent answers are memoised (inlineMemo.ts).
+ * Superseded or stale requests answer with no items.
  */
 import { performance } from 'node:perf_hooks';
 import type { CancellationToken, InlineCompletionList, InlineCompletionParams } from 'vscode-languageserver/node';
+import { inlineSingleLine } from '../engine/edges';
 import { fillHoles } from '../engine/fill';
+import { rankHole, type RankedFill } from '../engine/rank';
+import { grammarForLanguageId, grammarForPath } from '../syntax/grammars';
 import { SchedulerError } from './scheduler';
 import { openDocument, type ServerDeps } from './infill';
+import { inlineItems } from './inlineItems';
 import { InlineMemo } from './inlineMemo';
-import { inlineSuggestion } from './inlineText';
 import { cacheOf, engineOf, resolveOptions, signalOf } from './requests';
 import { checkText, rangesToOffsets } from './validate';
 
@@ -34,6 +41,7 @@ export async function handleInline(deps: ServerDeps, params: InlineCompletionPar
   // The request names no version: it is about the document as it is now. Capture it before any
   // await, since the document object is updated in place by later changes.
   const version = doc.version;
+  const languageId = doc.languageId;
   const text = doc.getText();
   checkText(text);
   const [at] = rangesToOffsets(doc, [{ start: params.position, end: params.position }]);
@@ -44,32 +52,38 @@ export async function handleInline(deps: ServerDeps, params: InlineCompletionPar
   const recent = memo.get(uri, fingerprint, text, at.start);
   if (recent) return answer(recent, params.position);
   const opts = resolveOptions(settings, undefined, true);
-  let fill: string;
+  const lineStart = text.lastIndexOf('\n', at.start - 1) + 1;
+  const lineEnd = text.indexOf('\n', at.start);
+  const restOfLine = text.slice(at.start, lineEnd < 0 ? text.length : lineEnd);
+  const singleLine = inlineSingleLine(text.slice(lineStart, at.start), restOfLine);
+  let ranked: RankedFill | null;
   try {
-    fill = await deps.scheduler.submit({
+    ranked = await deps.scheduler.submit({
       kind: 'inline', key: uri, signal: signalOf(token),
       run: async ({ signal }) => {
-        if (openDocument(deps, uri).version !== version) return '';
+        if (openDocument(deps, uri).version !== version) return null;
         const model = await deps.owner.ready();
         // A fixed-length model (no gap filler) would have to write exactly maxTokens tokens at
         // every pause and join them to the text after the cursor: off (docs/official-checkpoints.md).
-        if (model.manifest.fillLength === 'fixed') return '';
+        if (model.manifest.fillLength === 'fixed') return null;
         const r = await fillHoles(engineOf(model, cacheOf(settings.inline.contextCache)), {
-          text, holes: [{ start: at.start, end: at.start, capacity: opts.capacity }],
-          window: settings.contextWindow, sampler: { ...opts.sampler, signal },
+          text, holes: [{ start: at.start, end: at.start, capacity: opts.capacity }], candidates: opts.candidates,
+          window: settings.contextWindow, sampler: { ...opts.sampler, singleLine, signal },
         });
-        return r.fills[0].text;
+        return rankHole(r.fills[0], {
+          text, start: at.start, end: at.start, threshold: settings.confidenceThreshold,
+          grammar: grammarForLanguageId(languageId) ?? grammarForPath(uri),
+        });
       },
     });
   } catch (e) {
     if (e instanceof SchedulerError && e.reason === 'superseded') return EMPTY;
     throw e;
   }
-  if (openDocument(deps, uri).version !== version) return EMPTY;
+  if (!ranked || openDocument(deps, uri).version !== version) return EMPTY;
   deps.owner.recordLatency(performance.now() - t0);
-  const lineEnd = text.indexOf('\n', at.start);
-  const suggestion = inlineSuggestion(fill, text.slice(at.start, lineEnd < 0 ? text.length : lineEnd));
-  if (suggestion === null) return EMPTY;
-  memo.set(uri, fingerprint, text, at.start, [suggestion]);
-  return answer([suggestion], params.position);
+  const items = inlineItems(ranked, restOfLine, settings.confidenceThreshold, opts.candidates);
+  if (items.length === 0) return EMPTY;
+  memo.set(uri, fingerprint, text, at.start, items);
+  return answer(items, params.position);
 }

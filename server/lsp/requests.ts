@@ -3,7 +3,7 @@
  * cancellation token into an AbortSignal, and the engine view of a loaded model.
  */
 import type { CancellationToken } from 'vscode-languageserver/node';
-import { sanitizeSettings, type PgmSettings, type SamplingOptions } from '../protocol';
+import { LENGTH_FROM, OVERSIZE, sanitizeSettings, type LengthFrom, type Oversize, type PgmSettings, type SamplingOptions } from '../protocol';
 import type { EngineModel } from '../engine/fill';
 import type { LoadedModel } from '../model/host';
 import { randomSeed } from '../sampler/prng';
@@ -19,8 +19,14 @@ export function signalOf(token: CancellationToken | undefined): AbortSignal {
 export interface ResolvedOptions {
   sampler: Omit<SamplerOptions, 'onStep' | 'signal'>;
   capacity: number;
-  /** The request named its capacity (otherwise it comes from the settings). */
-  capacityRequested: boolean;
+  /** Candidates per hole (explicit: `candidates`, inline: `inline.candidates`, unless the request says). */
+  candidates: number;
+  lengthFrom: LengthFrom;
+  oversize: Oversize;
+}
+
+function pick<T extends string>(v: unknown, allowed: readonly T[], def: T): T {
+  return typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : def;
 }
 
 /** Request overrides on top of the settings, sanitised the same way as the settings. */
@@ -28,9 +34,12 @@ export function resolveOptions(settings: PgmSettings, options: SamplingOptions |
   const o = options && typeof options === 'object' ? options : {};
   const merged = sanitizeSettings({ ...settings, ...o, inline: settings.inline });
   const capacity = inline && o.capacity === undefined ? settings.inline.maxTokens : merged.capacity;
+  const candidates = inline && o.candidates === undefined ? settings.inline.candidates : merged.candidates;
   return {
     capacity,
-    capacityRequested: o.capacity !== undefined,
+    candidates,
+    lengthFrom: pick(o.lengthFrom, LENGTH_FROM, 'selection'),
+    oversize: pick(o.oversize, OVERSIZE, 'error'),
     sampler: {
       steps: merged.steps,
       order: merged.order,
@@ -57,15 +66,4 @@ export function engineOf(model: LoadedModel, contextCache: number | null): Engin
     canvas: model.manifest.architecture.canvas,
     fixedLength: model.manifest.fillLength === 'fixed',
   };
-}
-
-/**
- * Capacity of one hole. A fixed-length model (no gap filler) fills a hole with exactly its
- * capacity, so a selection it replaces defaults to its own length in tokens (an empty range or
- * an explicit `capacity` option keeps the resolved capacity). Models with a gap filler choose
- * the length themselves, up to the resolved capacity.
- */
-export function holeCapacity(model: LoadedModel, text: string, range: { start: number; end: number }, opts: ResolvedOptions): number {
-  if (model.manifest.fillLength !== 'fixed' || opts.capacityRequested || range.end <= range.start) return opts.capacity;
-  return Math.min(1024, Math.max(1, model.tokenizer.encode(text.slice(range.start, range.end)).length));
 }

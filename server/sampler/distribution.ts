@@ -9,6 +9,11 @@ export interface Draw {
   id: number;
   /** Probability of `id` under the adjusted distribution (confidence). */
   prob: number;
+  /**
+   * Natural log-probability of `id` under the model's own distribution over the allowed ids
+   * (no temperature, no top-p): what a fill's score averages (docs/server.md#candidates).
+   */
+  logp: number;
 }
 
 export interface DrawOptions {
@@ -44,7 +49,7 @@ export function drawToken(
   logits: Float32Array, offset: number, ids: readonly number[], opts: DrawOptions, rng: Rng,
 ): Draw {
   const n = ids.length;
-  if (n === 0) return { id: -1, prob: 0 };
+  if (n === 0) return { id: -1, prob: 0, logp: -Infinity };
   scratch(n);
   const inv = 1 / (opts.temperature > 0 ? opts.temperature : 1);
   let max = -Infinity;
@@ -53,23 +58,30 @@ export function drawToken(
     weights[k] = x;
     if (x > max) max = x;
   }
+  // t: the tempered scale; raw logit - raw max = (x - max) * t, so the untempered
+  // normaliser costs one more exp per id only when a temperature other than 1 is in use.
+  const t = opts.temperature > 0 ? opts.temperature : 1;
   let sum = 0;
+  let rawSum = 0;
   for (let k = 0; k < n; k++) {
     const x = weights[k];
     buckets[k] = Math.min(63, Math.floor((max - x) * BUCKETS_PER_NAT));
     const e = Math.exp(x - max);
     weights[k] = e;
     sum += e;
+    rawSum += t === 1 ? e : Math.exp((x - max) * t);
   }
-  if (opts.temperature <= 0) return argmax(ids, n, sum);
+  const logZ = Math.log(rawSum);
+  const withLogp = (d: { id: number; prob: number; k: number }): Draw => ({ id: d.id, prob: d.prob, logp: t * Math.log(weights[d.k]) - logZ });
+  if (opts.temperature <= 0) return withLogp(argmax(ids, n, sum));
   const threshold = opts.topP < 1 ? nucleusThreshold(n, sum, opts.topP) : 0;
-  return drawAbove(ids, n, threshold, rng);
+  return withLogp(drawAbove(ids, n, threshold, rng));
 }
 
-function argmax(ids: readonly number[], n: number, sum: number): Draw {
+function argmax(ids: readonly number[], n: number, sum: number): { id: number; prob: number; k: number } {
   let best = 0;
   for (let k = 1; k < n; k++) if (weights[k] > weights[best]) best = k;
-  return { id: ids[best], prob: weights[best] / sum };
+  return { id: ids[best], prob: weights[best] / sum, k: best };
 }
 
 /** Weights are bucketed by distance from the max logit, in steps of 1/2 nat (64 buckets). */
@@ -99,7 +111,7 @@ function nucleusThreshold(n: number, sum: number, topP: number): number {
 }
 
 /** Draws among weights >= threshold, renormalised. */
-function drawAbove(ids: readonly number[], n: number, threshold: number, rng: Rng): Draw {
+function drawAbove(ids: readonly number[], n: number, threshold: number, rng: Rng): { id: number; prob: number; k: number } {
   let total = 0;
   for (let k = 0; k < n; k++) if (weights[k] >= threshold) total += weights[k];
   let u = rng() * total;
@@ -108,9 +120,9 @@ function drawAbove(ids: readonly number[], n: number, threshold: number, rng: Rn
     if (weights[k] < threshold) continue;
     last = k;
     u -= weights[k];
-    if (u <= 0) return { id: ids[k], prob: weights[k] / total };
+    if (u <= 0) return { id: ids[k], prob: weights[k] / total, k };
   }
-  return { id: ids[last], prob: weights[last] / total };
+  return { id: ids[last], prob: weights[last] / total, k: last };
 }
 
 /** Softmax probability of `id` in the logits row at `offset` (raw logits, no temperature). */

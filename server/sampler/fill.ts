@@ -46,3 +46,18 @@ export function holeText(
   if (layout.tailBytes.length && endsWith(bytes, layout.tailBytes)) bytes = bytes.subarray(0, bytes.length - layout.tailBytes.length);
   return { text: decodeFill(bytes), tokens };
 }
+
+/**
+ * A fill's score: the mean untempered log-probability of its committed real tokens (fillers
+ * excluded; a re-drawn healed tail counts with its final draw). An empty fill scores the
+ * log-probability the length round gave its first filler, i.e. how sure the model was that
+ * the hole is empty. Higher is better; 0 is the maximum.
+ */
+export function holeScore(positions: PositionState[], gap: number): number {
+  const real = positions.filter((p) => p.id !== -1 && p.id !== gap);
+  if (real.length === 0) {
+    const filler = positions.find((p) => p.id === gap);
+    return filler?.logp ?? 0;
+  }
+  return real.reduce((s, p) => s + (p.logp ?? 0), 0) / real.length;
+}

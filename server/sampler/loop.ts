@@ -129,19 +129,25 @@ class SamplerRun<M> {
 
   /**
    * The 'cdf' length rule (SamplerOptions.length): one round over every hole position; in each
-   * hole the first offset whose filler probability reaches 1/2 starts the fillers, which are
+   * hole the first offset whose filler probability reaches 1/2 (or the row's lengthLevels entry)
+   * starts the fillers, which are
    * committed (step 0) and join the clean set in position order, as in training/sample.py.
    */
   private async chooseLengths(): Promise<void> {
+    // Rows that are the same layout object (candidates of one hole) have the same input in this
+    // round: it is run once per distinct layout and its lengths go to every copy.
+    const first = this.rows.map((layout) => this.rows.indexOf(layout));
     const queries = this.rows
       .map((_, r) => ({ row: r, slots: [...this.slots[r]].sort((a, b) => a.pos - b.pos) }))
-      .filter((q) => q.slots.length > 0);
+      .filter((q) => q.slots.length > 0 && first[q.row] === q.row);
     if (queries.length === 0) return;
     const logits = await this.logitsFor(queries);
     const gap = this.ctx.specials.gap;
     queries.forEach((q, b) => {
       const pGap = q.slots.map((_, i) => probabilityOf(logits.data, (b * logits.q + i) * logits.vocab, logits.vocab, gap));
-      this.commitTailFillers(q.row, q.slots, pGap);
+      this.rows.forEach((_, r) => {
+        if (first[r] === q.row) this.commitTailFillers(r, q.slots, pGap);
+      });
     });
   }
 
@@ -151,10 +157,11 @@ class SamplerRun<M> {
     this.rows[r].holes.forEach((h, hole) => {
       const idx = slots.map((s, i) => i).filter((i) => slots[i].hole === hole);
       const minLength = h.headBytes.length > 0 || h.tailBytes.length > 0 ? 1 : 0;
-      const first = idx.findIndex((i, j) => j >= minLength && pGap[i] >= 0.5);
+      const level = this.opts.lengthLevels?.[r] ?? 0.5;
+      const first = idx.findIndex((i, j) => j >= minLength && pGap[i] >= level);
       if (first === -1) return;
       for (const i of idx.slice(first)) {
-        this.states[r][hole].positions[slots[i].index] = { id: gap, step: 1, prob: pGap[i] };
+        this.states[r][hole].positions[slots[i].index] = { id: gap, step: 1, prob: pGap[i], logp: Math.log(pGap[i]) };
         this.committed[r].push(slots[i]);
       }
     });
@@ -204,7 +211,7 @@ class SamplerRun<M> {
     for (const i of idx.slice(0, k)) {
       const s = q.slots[i];
       const known = this.states[q.row][s.hole].positions[s.index].id !== -1;
-      this.states[q.row][s.hole].positions[s.index] = { id: draws[i].id, step, prob: draws[i].prob };
+      this.states[q.row][s.hole].positions[s.index] = { id: draws[i].id, step, prob: draws[i].prob, logp: draws[i].logp };
       if (!known) this.committed[q.row].push(s);
     }
   }

@@ -99,6 +99,12 @@ export interface SamplerOptions {
    * without a gap filler, manifest `fill_length: "fixed"`).
    */
   length?: LengthRule;
+  /**
+   * 'cdf' rule only: the CDF level at which each row's fill length is read (default 0.5 for every
+   * row, the median length). Candidates of one hole use several levels (engine/fill.ts), so they
+   * differ in length as well as in tokens.
+   */
+  lengthLevels?: readonly number[];
   signal?: AbortSignal;
   onStep?: (event: StepEvent) => void;
 }
@@ -111,6 +117,8 @@ export interface PositionState {
   step: number;
   /** Probability of the committed token under the (temperature/top-p adjusted) distribution. */
   prob: number;
+  /** Untempered log-probability of the committed token (Draw.logp); 0 while unknown. */
+  logp?: number;
 }
 
 export interface HoleState {

@@ -36,9 +36,14 @@ export interface PlannedRow {
 /** Holes of one row may take at most this share of the window, so context always remains. */
 const MAX_CORE_SHARE = 0.75;
 
+/** Largest hole capacity a window of `window` tokens holds: half of it, so context remains. */
+export function maxHoleCapacity(window: number): number {
+  return Math.max(1, Math.floor(window / 2));
+}
+
 export function planRows(text: string, holes: HoleRequest[], tok: TextTokenizer, cfg: WindowConfig): PlannedRow[] {
   const order = holes.map((_, i) => i).sort((a, b) => holes[a].start - holes[b].start);
-  const maxCap = Math.max(1, Math.floor(cfg.window / 2));
+  const maxCap = maxHoleCapacity(cfg.window);
   const capped = holes.map((h) => ({ ...h, capacity: Math.min(Math.max(1, h.capacity), maxCap) }));
   const groups = groupHoles(text, order, capped, tok, cfg.window);
   return groups.map((g, gi) => {

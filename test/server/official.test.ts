@@ -124,7 +124,7 @@ describe('paper checkpoint: converted official-format fixture', () => {
       const expected = (capacity: number) => planRows(text, [{ start: 4, end: 16, capacity }], m.tokenizer, { window: 1024, doc: m.manifest.specialIds.doc })[0].layout.holes[0].capacity;
       const a: InfillResult = await c.conn.sendRequest(PgmMethods.infill, { textDocument: { uri, version: 1 }, ranges: [sel], options: { seed: 1 } });
       assert.equal(a.stats.tokensPerRange[0], expected(m.tokenizer.encode('theme of the').length));
-      const b: InfillResult = await c.conn.sendRequest(PgmMethods.infill, { textDocument: { uri, version: 1 }, ranges: [sel], options: { seed: 1, capacity: 11 } });
+      const b: InfillResult = await c.conn.sendRequest(PgmMethods.infill, { textDocument: { uri, version: 1 }, ranges: [sel], options: { seed: 1, capacity: 11, lengthFrom: 'capacity' } });
       assert.equal(b.stats.tokensPerRange[0], expected(11));
       const inline: { items: unknown[] } = await c.conn.sendRequest('textDocument/inlineCompletion', {
         textDocument: { uri }, position: { line: 0, character: 4 }, context: { triggerKind: 1 },

@@ -16,7 +16,15 @@ describe('settings sanitiser', () => {
     assert.equal(s.capacity, 1024);
     assert.equal(s.order, 'left-to-right');
     assert.equal(s.executionProvider, 'cuda');
-    assert.deepEqual(s.inline, { enabled: false, debounceMs: DEFAULT_SETTINGS.inline.debounceMs, maxTokens: 32, contextCache: DEFAULT_SETTINGS.inline.contextCache });
+    assert.deepEqual(s.inline, { enabled: false, debounceMs: DEFAULT_SETTINGS.inline.debounceMs, maxTokens: 32, contextCache: DEFAULT_SETTINGS.inline.contextCache, candidates: DEFAULT_SETTINGS.inline.candidates });
+  });
+
+  it('clamps candidates and the confidence threshold', () => {
+    const s = sanitizeSettings({ candidates: 99, confidenceThreshold: 3, inline: { candidates: 0 } });
+    assert.equal(s.candidates, 16);
+    assert.equal(s.confidenceThreshold, 0);
+    assert.equal(s.inline.candidates, 1);
+    assert.equal(sanitizeSettings({ confidenceThreshold: -1.5 }).confidenceThreshold, -1.5);
   });
 
   it('treats a negative seed as "fresh seed per request"', () => {

@@ -1,0 +1,92 @@
+/**
+ * The syntax check of candidate fills (docs/server.md#syntax-check): the tree-sitter parse errors
+ * near the hole with each fill, compared with the original document.
+ *
+ * Each variant of the document (original selection, empty hole, each fill) is parsed as a slice
+ * of SLICE_LINES lines on each side of the hole, and the ERROR / MISSING nodes that touch the
+ * hole's lines +- NEAR_LINES are counted. The baseline is the better of the original text and the
+ * empty hole (a placeholder marker is itself a syntax error). A fill `parses` when it leaves no
+ * error near the hole, or fewer than the baseline (it repaired code being typed, e.g. `foo(|`).
+ * Languages without a grammar get null (no check).
+ */
+import type { Node } from '@vscode/tree-sitter-wasm';
+import { parserFor } from './grammars';
+
+export const SLICE_LINES = 300;
+export const NEAR_LINES = 2;
+
+export interface HoleSpan {
+  start: number;
+  end: number;
+}
+
+/** Counts ERROR and MISSING nodes whose rows touch [fromRow, toRow]; descends only into erroneous subtrees. */
+export function errorsNear(node: Node, fromRow: number, toRow: number): number {
+  if (node.endPosition.row < fromRow || node.startPosition.row > toRow) return 0;
+  if (node.isError || node.isMissing) return 1;
+  if (!node.hasError) return 0;
+  let n = 0;
+  for (const child of node.children) if (child) n += errorsNear(child, fromRow, toRow);
+  return n;
+}
+
+function rowsIn(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Start offset of the line `lines` lines above offset `at` (0 if the document is shorter). */
+function linesBefore(text: string, at: number, lines: number): number {
+  let i = at;
+  for (let k = 0; k <= lines; k++) {
+    i = text.lastIndexOf('\n', i - 1);
+    if (i < 0) return 0;
+  }
+  return i + 1;
+}
+
+/** End offset of the line `lines` lines below offset `at` (the document end if shorter). */
+function linesAfter(text: string, at: number, lines: number): number {
+  let i = at - 1;
+  for (let k = 0; k <= lines; k++) {
+    i = text.indexOf('\n', i + 1);
+    if (i < 0) return text.length;
+  }
+  return i;
+}
+
+export interface FillCheck {
+  /** Parse errors near the hole with each fill (fewer is better). */
+  errors: number[];
+  /** Errors near the hole with the better of the original text and no text. */
+  baseline: number;
+  /** Per fill: no error near the hole, or fewer than the baseline. */
+  parses: boolean[];
+}
+
+/**
+ * Errors near the hole [start, end) of `text` with each fill; null when `grammar` is null.
+ * Throws only if the grammar cannot load (callers fall back to the score).
+ */
+export async function checkFills(grammar: string | null, text: string, hole: HoleSpan, fills: string[]): Promise<FillCheck | null> {
+  if (!grammar) return null;
+  const parser = await parserFor(grammar);
+  const from = linesBefore(text, hole.start, SLICE_LINES);
+  const to = linesAfter(text, hole.end, SLICE_LINES);
+  const pre = text.slice(from, hole.start);
+  const post = text.slice(hole.end, to);
+  const firstRow = rowsIn(pre);
+  const errorsWith = (middle: string): number => {
+    const tree = parser.parse(pre + middle + post);
+    if (!tree) return 0;
+    try {
+      return errorsNear(tree.rootNode, firstRow - NEAR_LINES, firstRow + rowsIn(middle) + NEAR_LINES);
+    } finally {
+      tree.delete();
+    }
+  };
+  const baseline = Math.min(errorsWith(text.slice(hole.start, hole.end)), errorsWith(''));
+  const errors = fills.map(errorsWith);
+  return { errors, baseline, parses: errors.map((e) => e === 0 || e < baseline) };
+}

@@ -113,6 +113,22 @@ describe('paper checkpoint: converted official-format fixture', () => {
     }
   });
 
+  it('CLI --jsonl: every fill has exactly the requested length (plus healed edges)', () => {
+    const lines = [{ id: 1, prefix: 'The theme of ', suffix: ' story is its plot.\n' }, { id: 2, prefix: 'A', suffix: 'the end.', capacity: 3 }];
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), '--jsonl', '--model', dir, '--capacity', '7', '--steps', '3'],
+      { input: lines.map((l) => JSON.stringify(l)).join('\n') + '\n', encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const answers = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: number; tokens: number; error?: string });
+    assert.equal(answers.length, 2);
+    answers.forEach((a, i) => {
+      const l = lines[i];
+      const text = l.prefix + l.suffix;
+      const planned = planRows(text, [{ start: l.prefix.length, end: l.prefix.length, capacity: l.capacity ?? 7 }], m.tokenizer, { window: 1024, doc: m.manifest.specialIds.doc });
+      assert.equal(a.error, undefined);
+      assert.equal(a.tokens, planned[0].layout.holes[0].capacity, `line ${a.id}`);
+    });
+  });
+
   it('over LSP: a selection keeps its token count, an explicit capacity is honoured, inline is off', async () => {
     const c = await startClient({ modelPath: dir, capacity: 8 });
     try {

@@ -10,7 +10,8 @@ Writes, for the model config of the shipped model (same width, same total depth)
   ar/        a causal decoder-only transformer of the same width and total depth with a KV cache:
              prefill.onnx (ids -> last logits + cache) and step.onnx (one token + cache -> logits + cache)
   pgm/cache_step.onnx      the context-cache graph (training/cache_export.py)
-  matmul.onnx  one fp32 [M, 1024] x [1024, 1024] MatMul, to measure this machine's matmul peak
+  matmul_KxN.onnx  fp32 [M, K] x [K, N] MatMuls (a large square one and the encoder's own shapes),
+               to measure this machine's matmul peak as the best of several shapes
   graphs.json  the configs and parameter counts
 """
 from __future__ import annotations
@@ -170,8 +171,11 @@ def main():
                     "cache_graphs": {"step": CACHE_FILE}})
     info = {"config": cfg.__dict__, "pgm_params": pgm.num_params(),
             "mdlm_params": export_mdlm(cfg, a.out / "mdlm"), "ar_params": export_ar(cfg, a.out / "ar")}
-    torch.onnx.export(MatMul(), (torch.randn(64, 1024),), str(a.out / "matmul.onnx"), opset_version=OPSET,
-                      dynamo=False, input_names=["x"], output_names=["y"], dynamic_axes={"x": {0: "m"}, "y": {0: "m"}})
+    d, f = cfg.d_model, cfg.d_ff
+    info["matmuls"] = [[1024, 1024], [d, d], [d, 2 * d], [d, f], [f, d]]
+    for k, n in info["matmuls"]:
+        torch.onnx.export(MatMul(k, n), (torch.randn(64, k),), str(a.out / f"matmul_{k}x{n}.onnx"), opset_version=OPSET,
+                          dynamo=False, input_names=["x"], output_names=["y"], dynamic_axes={"x": {0: "m"}, "y": {0: "m"}})
     (a.out / "graphs.json").write_text(json.dumps(info, indent=2))
     print(json.dumps(info))
 

@@ -17,28 +17,33 @@ export interface Sessions {
   mdlm: OrtSession;
   prefill: OrtSession;
   step: OrtSession;
-  matmul: OrtSession;
+  /** [M, k] x [k, n] MatMul graphs (M dynamic). */
+  matmuls: { k: number; n: number; s: OrtSession }[];
 }
 
 export interface GenRow { steps: number; pgm: number; mdlm: number; ar: number }
 
 /** (a) tokens/s generating B canvases from <|doc|> alone, random order, at several step counts. */
-export async function generation(pgm: LoadedModel, s: Sessions, B: number, stepsList: number[]): Promise<GenRow[]> {
+export async function generation(pgm: LoadedModel, s: Sessions, B: number, stepsList: number[], reps: number): Promise<GenRow[]> {
   const L = pgm.manifest.architecture.canvas;
   const V = pgm.manifest.architecture.vocabSize;
   const n = L - 1;
   const rows = Array.from({ length: B }, () => ({ ids: [0], pos: [0], holes: [{ start: 1, capacity: n, headBytes: new Uint8Array(0), tailBytes: new Uint8Array(0) }] }));
   const ctx = { specials: pgm.manifest.specialIds, tokenBytes: (id: number) => pgm.tokenizer.tokenBytes(id) };
-  const [, arMs] = await time(() => arGenerate(s.prefill, s.step, Array.from({ length: B }, () => [0]), n, V));
-  const out: GenRow[] = [];
-  for (const steps of stepsList) {
-    const [, pgmMs] = await time(() => runSampler(pgm.network, rows, ctx, { steps, order: 'random', temperature: 1, topP: 1, seed: 1, singleLine: false, earlyStop: false }));
-    const canvas = Array.from({ length: B }, () => [0, ...new Array(n).fill(0)]);
-    const holes = Array.from({ length: B }, () => Array.from({ length: n }, (_, i) => i + 1));
-    const [, mdlmMs] = await time(() => mdlmFill(s.mdlm, canvas, holes, steps, V, V));
-    out.push({ steps, pgm: (B * n) / (pgmMs / 1000), mdlm: (B * n) / (mdlmMs / 1000), ar: (B * n) / (arMs / 1000) });
+  const canvas = () => Array.from({ length: B }, () => [0, ...new Array(n).fill(0)]);
+  const holes = Array.from({ length: B }, () => Array.from({ length: n }, (_, i) => i + 1));
+  const ar: number[] = [];
+  const ms = stepsList.map(() => ({ pgm: [] as number[], mdlm: [] as number[] }));
+  // interleaved: every round runs each variant once, so all see the same machine load
+  for (let round = 0; round < reps; round++) {
+    ar.push((await time(() => arGenerate(s.prefill, s.step, Array.from({ length: B }, () => [0]), n, V)))[1]);
+    for (const [i, steps] of stepsList.entries()) {
+      ms[i].pgm.push((await time(() => runSampler(pgm.network, rows, ctx, { steps, order: 'random', temperature: 1, topP: 1, seed: 1, singleLine: false, earlyStop: false })))[1]);
+      ms[i].mdlm.push((await time(() => mdlmFill(s.mdlm, canvas(), holes, steps, V, V)))[1]);
+    }
   }
-  return out;
+  const rate = (xs: number[]) => (B * n) / (median(xs) / 1000);
+  return stepsList.map((steps, i) => ({ steps, pgm: rate(ms[i].pgm), mdlm: rate(ms[i].mdlm), ar: rate(ar) }));
 }
 
 export interface EditorRow { hole: number; steps: number; pgm: number; pgmRandom: number; cache0: number; cache4: number; mdlm: number; ar: number }
@@ -85,17 +90,33 @@ async function interleaved<K extends string>(variants: Record<K, () => Promise<u
   return Object.fromEntries(keys.map((k) => [k, median(times[k])])) as Record<K, number>;
 }
 
-export interface FlopsResult { peakGflops: number; encoderGflops: number; encoderMs: number; encoderGflop: number; n: number }
+export interface FlopsResult {
+  /** Best GFLOP/s over the MatMul shapes (best run of each), and which shape reached it. */
+  peakGflops: number;
+  peakShape: string;
+  /** Encoder GFLOP/s at its best run (comparable with the peak) and at its median run. */
+  encoderGflops: number;
+  encoderGflopsP50: number;
+  encoderMs: number;
+  encoderGflop: number;
+  n: number;
+}
 
 /** (c) one encoder pass over a full canvas of clean tokens vs a large MatMul. */
 export async function flops(pgm: LoadedModel, s: Sessions, reps: number): Promise<FlopsResult> {
-  const M = 1024;
-  const x = f32(new Float32Array(M * 1024).fill(0.01), [M, 1024]);
-  await s.matmul.run({ x });
-  const mm: number[] = [];
-  for (let i = 0; i < reps; i++) mm.push((await time(() => s.matmul.run({ x })))[1]);
-  const peakGflops = (2 * M * 1024 * 1024) / (Math.min(...mm) / 1000) / 1e9;
   const a = pgm.manifest.architecture;
+  let peakGflops = 0;
+  let peakShape = '';
+  for (const { k, n, s: mm } of s.matmuls) {
+    for (const M of [a.canvas, 1024]) {
+      const x = f32(new Float32Array(M * k).fill(0.01), [M, k]);
+      await mm.run({ x });
+      let best = Infinity;
+      for (let i = 0; i < reps; i++) best = Math.min(best, (await time(() => mm.run({ x })))[1]);
+      const g = (2 * M * k * n) / (best / 1000) / 1e9;
+      if (g > peakGflops) { peakGflops = g; peakShape = `[${M}, ${k}] x [${k}, ${n}]`; }
+    }
+  }
   const n = a.canvas;
   const clean = { batch: 1, n, ids: Int32Array.from({ length: n }, (_, i) => 3 + i), pos: Int32Array.from({ length: n }, (_, i) => i), mask: new Uint8Array(n).fill(1) };
   await pgm.network.encode(clean);
@@ -105,5 +126,8 @@ export async function flops(pgm: LoadedModel, s: Sessions, reps: number): Promis
   const macs = a.nEnc * n * (4 * a.dModel * a.dModel + 2 * a.dModel * a.dFf + 2 * n * a.dModel);
   const encoderGflop = (2 * macs) / 1e9;
   const encoderMs = median(enc);
-  return { peakGflops, encoderGflops: encoderGflop / (encoderMs / 1000), encoderMs, encoderGflop, n };
+  return {
+    peakGflops, peakShape, encoderGflops: encoderGflop / (Math.min(...enc) / 1000), encoderGflopsP50: encoderGflop / (encoderMs / 1000),
+    encoderMs, encoderGflop, n,
+  };
 }

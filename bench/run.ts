@@ -22,7 +22,10 @@ const QUICK = process.env.BENCH_QUICK === '1';
 export const VENV_COMMAND = 'python3 -m venv .venv && .venv/bin/pip install -r training/requirements.txt';
 
 function ensureGraphs(): Record<string, any> {
-  if (!existsSync(join(G, 'graphs.json'))) {
+  // graphs from before the matmul shapes / the cache step graph are regenerated
+  const stale = !existsSync(join(G, 'graphs.json')) || !JSON.parse(readFileSync(join(G, 'graphs.json'), 'utf8')).matmuls ||
+    !existsSync(join(G, 'pgm/cache_step.onnx'));
+  if (stale) {
     if (!existsSync(join(ROOT, '.venv/bin/python'))) {
       console.error(`npm run bench needs the Python venv .venv (PyTorch + onnx) to generate its graphs once. Create it with:\n  ${VENV_COMMAND}`);
       process.exit(2);
@@ -40,7 +43,8 @@ async function main(): Promise<void> {
   const pgm = await loadModel(join(G, 'pgm'), { executionProvider: 'cpu', threads: Number(process.env.BENCH_THREADS ?? 0) });
   const s: Sessions = {
     mdlm: await session(join(G, 'mdlm/mdlm.onnx')), prefill: await session(join(G, 'ar/prefill.onnx')),
-    step: await session(join(G, 'ar/step.onnx')), matmul: await session(join(G, 'matmul.onnx')),
+    step: await session(join(G, 'ar/step.onnx')),
+    matmuls: await Promise.all((info.matmuls as [number, number][]).map(async ([k, n]) => ({ k, n, s: await session(join(G, `matmul_${k}x${n}.onnx`)) }))),
   };
   const batch = QUICK ? 2 : 4;
   console.log('(c) FLOP/s...');
@@ -50,11 +54,14 @@ async function main(): Promise<void> {
   const ed = await editor(pgm, s, [16, 64], 8, QUICK ? 3 : 10);
   console.table(ed);
   console.log('(a) generation from scratch...');
-  const gen = await generation(pgm, s, batch, QUICK ? [16] : [16, 64, 255]);
+  const gen = await generation(pgm, s, batch, QUICK ? [16] : [16, 64, 255], QUICK ? 1 : 3);
   console.table(gen);
   await pgm.release();
   console.log('through the server...');
-  const [server, serverCached] = await throughServer(join(G, 'pgm'), QUICK ? 5 : 30, Number(process.env.BENCH_FILLS ?? (QUICK ? 20 : 1000)));
+  const [server, serverCached] = await throughServer([
+    { label: 'random weights, exact', modelDir: join(G, 'pgm'), settings: { inline: { contextCache: -1 } } },
+    { label: 'random weights, context cache', modelDir: join(G, 'pgm'), settings: { inline: { contextCache: 0 }, contextCache: 0 } },
+  ], QUICK ? 5 : 30, Number(process.env.BENCH_FILLS ?? (QUICK ? 20 : 1000)));
   console.log(server, serverCached);
   const results: Results = {
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', config: info.config,

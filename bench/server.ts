@@ -1,61 +1,110 @@
 /**
  * End to end through the language server (dist/server.js over stdio, as an editor uses it):
- * inline-suggestion latency with ~1,000 characters of context and a 16-token hole at the
- * default settings, exact and with the context cache (two servers, requests alternated so both
- * see the same machine load), and the exact server's RSS over many consecutive fills.
+ * inline-suggestion latency with ~1,000 characters of context at the cursor, several servers
+ * (models / settings) with requests alternated so all see the same machine load; answers from
+ * the server's memo (the same context again, and typed-ahead characters); a 64-token selection
+ * fill; the first server's RSS over many consecutive inline fills. Before every timed inline
+ * request one character is typed at the end of the document, so the context differs and the
+ * memo cannot answer (as when the user types).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PgmMethods } from '../server/protocol';
-import { startClient, type Client } from '../test/server/harness';
+import { startServer, type BenchServer } from './lsp';
 import { median, percentile, time } from './ort';
 
+export interface ServerVariant {
+  label: string;
+  modelDir: string;
+  /** pgmInfill settings on top of the defaults. */
+  settings: Record<string, unknown>;
+}
+
 export interface ServerResult {
+  label: string;
   inlineP50: number;
-  inlineP90: number;
+  inlineP95: number;
   selection64P50: number;
+  /** The same context asked again (memo hit). */
+  repeatP50: number;
+  /** One character of the shown suggestion typed, then asked (memo typed-ahead). */
+  typedAheadP50: number;
   rssStartMb: number;
   rssEndMb: number;
   fills: number;
   device: string;
 }
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
 const URI = 'file:///bench/loop.ts';
 
-async function open(modelDir: string, contextCache: number): Promise<{ c: Client; line: number; device: string }> {
-  const c = await startClient({ modelPath: modelDir, steps: undefined, capacity: undefined, seed: undefined, contextCache });
-  const s = await c.settled();
-  if (s.state !== 'ready') throw new Error(`server model: ${s.message}`);
+interface Open { s: BenchServer; line: number; lastLine: number; version: number; device: string }
+
+async function open(v: ServerVariant): Promise<Open> {
+  const s = await startServer({ modelPath: v.modelDir, ...v.settings });
+  const st = await s.ready;
+  if (st.state !== 'ready') throw new Error(`server model: ${st.message}`);
   const src = readFileSync(join(__dirname, '../server/sampler/loop.ts'), 'utf8');
-  const text = src.slice(0, 600) + '\n' + src.slice(600, 1000);
-  c.open(URI, text);
-  return { c, line: text.slice(0, 600).split('\n').length - 1, device: s.device ?? '?' };
+  const text = src.slice(0, 600) + '\n' + src.slice(600, 1000) + '\n';
+  s.open(URI, text);
+  return { s, line: text.slice(0, 600).split('\n').length - 1, lastLine: text.split('\n').length - 1, version: 1, device: st.device ?? '?' };
 }
 
-const inline = (c: Client, line: number) => () => c.conn.sendRequest('textDocument/inlineCompletion', { textDocument: { uri: URI }, position: { line, character: 0 }, context: { triggerKind: 1 } });
-const select = (c: Client, line: number) => () => c.conn.sendRequest(PgmMethods.infill, { textDocument: { uri: URI, version: 1 }, ranges: [{ start: { line, character: 0 }, end: { line, character: 0 } }], options: { capacity: 64 } });
+type Items = { items: { insertText: string }[] };
+const ask = (o: Open, line = o.line, character = 0) => o.s.conn.sendRequest('textDocument/inlineCompletion', {
+  textDocument: { uri: URI }, position: { line, character }, context: { triggerKind: 1 },
+}) as Promise<Items>;
+/** Types one character far from the cursor: a new context, so the memo cannot answer. */
+const typeElsewhere = (o: Open) => o.s.insert(URI, ++o.version, o.lastLine, 0, 'x');
+const select = (o: Open) => () => o.s.conn.sendRequest(PgmMethods.infill, {
+  textDocument: { uri: URI, version: o.version }, ranges: [{ start: { line: o.line, character: 0 }, end: { line: o.line, character: 0 } }], options: { capacity: 64 },
+});
 
-export async function throughServer(modelDir: string, reps: number, fills: number): Promise<[ServerResult, ServerResult]> {
-  const servers = [await open(modelDir, -1), await open(modelDir, 0)];
+/** A fresh suggestion, then the same context again, then its first character typed. */
+async function memoRound(o: Open): Promise<[number, number] | null> {
+  typeElsewhere(o);
+  const first = await ask(o);
+  const s = first.items[0]?.insertText ?? '';
+  if (s.length < 2) return null;
+  const [, repeat] = await time(() => ask(o));
+  o.s.insert(URI, ++o.version, o.line, 0, s[0]);
+  const [r, typed] = await time(() => ask(o, o.line, 1));
+  if (r.items[0]?.insertText !== s.slice(1)) throw new Error(`typed ahead answered ${JSON.stringify(r.items)} for ${JSON.stringify(s)}`);
+  // undo: delete the typed character
+  o.s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: URI, version: ++o.version }, contentChanges: [{ range: { start: { line: o.line, character: 0 }, end: { line: o.line, character: 1 } }, text: '' }] });
+  return [repeat, typed];
+}
+
+export async function throughServer(variants: ServerVariant[], reps: number, fills: number): Promise<ServerResult[]> {
+  const servers: Open[] = [];
   try {
-    const lat: number[][] = [[], []];
-    const sel: number[][] = [[], []];
-    for (const s of servers) await inline(s.c, s.line)();
-    for (let i = 0; i < reps; i++) for (let k = 0; k < 2; k++) lat[k][i] = (await time(inline(servers[k].c, servers[k].line)))[1];
-    for (let i = 0; i < Math.max(3, Math.floor(reps / 3)); i++) for (let k = 0; k < 2; k++) sel[k].push((await time(select(servers[k].c, servers[k].line)))[1]);
-    const rssStart = servers.map((s) => rssMb(s.c.proc.pid!));
-    for (let i = 0; i < fills; i++) await inline(servers[0].c, servers[0].line)();
-    const rssEnd = servers.map((s) => rssMb(s.c.proc.pid!));
-    return servers.map((s, k) => ({
-      inlineP50: median(lat[k]), inlineP90: percentile(lat[k], 90), selection64P50: median(sel[k]),
-      rssStartMb: rssStart[k], rssEndMb: rssEnd[k], fills: k === 0 ? fills : 0, device: s.device,
-    })) as [ServerResult, ServerResult];
+    for (const v of variants) servers.push(await open(v));
+    const lat: number[][] = servers.map(() => []);
+    const sel: number[][] = servers.map(() => []);
+    const repeat: number[][] = servers.map(() => []);
+    const typed: number[][] = servers.map(() => []);
+    for (const o of servers) { typeElsewhere(o); await ask(o); }
+    for (let i = 0; i < reps; i++) {
+      for (const [k, o] of servers.entries()) {
+        typeElsewhere(o);
+        lat[k].push((await time(() => ask(o)))[1]);
+      }
+    }
+    for (let i = 0; i < Math.max(3, Math.floor(reps / 3)); i++) for (const [k, o] of servers.entries()) sel[k].push((await time(select(o)))[1]);
+    for (let i = 0; i < Math.max(3, Math.floor(reps / 3)); i++) {
+      for (const [k, o] of servers.entries()) {
+        const m = await memoRound(o);
+        if (m) { repeat[k].push(m[0]); typed[k].push(m[1]); }
+      }
+    }
+    const rssStart = servers.map((o) => o.s.rssMb());
+    for (let i = 0; i < fills; i++) { typeElsewhere(servers[0]); await ask(servers[0]); }
+    const rssEnd = servers.map((o) => o.s.rssMb());
+    return servers.map((o, k) => ({
+      label: variants[k].label, inlineP50: median(lat[k]), inlineP95: percentile(lat[k], 95), selection64P50: median(sel[k]),
+      repeatP50: repeat[k].length ? median(repeat[k]) : NaN, typedAheadP50: typed[k].length ? median(typed[k]) : NaN,
+      rssStartMb: rssStart[k], rssEndMb: rssEnd[k], fills: k === 0 ? fills : 0, device: o.device,
+    }));
   } finally {
-    await Promise.all(servers.map((s) => s.c.close()));
+    await Promise.all(servers.map((o) => o.s.close()));
   }
 }

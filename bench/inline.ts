@@ -1,0 +1,107 @@
+/**
+ * `npm run bench:inline`: inline suggestions at editor speed with the shipped model.
+ *  1. Through the language server (bench/server.ts), servers alternated request by request:
+ *     models/pgm-code at the default settings and with exact inline sampling, plus the
+ *     random-weight benchmark model (bench/.graphs/pgm, when `npm run bench` has made it).
+ *  2. Where the time of one inline fill goes, in process (same text, same settings): tokenize +
+ *     window, network calls, the rest (sampler: softmax/top-p/draw, healing, bookkeeping); the
+ *     LSP round trip is the server p50 minus the in-process p50; the client's debounce is the
+ *     inline.debounceMs setting (a wait, not work; test/e2e measures keystroke to ghost text).
+ *   BENCH_REPS (default 30), BENCH_FILLS (RSS run, default 1000).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { effectiveWindow, fillHoles } from '../server/engine/fill';
+import { loadModel } from '../server/model/host';
+import { DEFAULT_SETTINGS } from '../server/protocol';
+import { cacheOf, engineOf, resolveOptions } from '../server/lsp/requests';
+import { planRows } from '../server/sampler/window';
+import type { Network } from '../server/sampler/types';
+import { median } from './ort';
+import { machine } from './report';
+import { throughServer, type ServerVariant } from './server';
+
+const ROOT = join(__dirname, '..');
+const SHIPPED = join(ROOT, 'models/pgm-code');
+const RANDOM = join(ROOT, 'bench/.graphs/pgm');
+
+/** Wraps a network and adds up the wall time of its calls. */
+function timed<M>(net: Network<M>): { net: Network<M>; ms: () => number } {
+  let ms = 0;
+  const wrap = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
+    const t0 = performance.now();
+    try { return await f(...a); } finally { ms += performance.now() - t0; }
+  };
+  const w: Network<M> = {
+    vocabSize: net.vocabSize, encode: wrap(net.encode.bind(net)), decode: wrap(net.decode.bind(net)),
+    releaseMemory: net.releaseMemory?.bind(net), startFill: net.startFill?.bind(net),
+  };
+  return { net: w, ms: () => ms };
+}
+
+interface Breakdown { total: number; window: number; network: number; sampler: number }
+
+async function breakdown(dir: string, contextCache: number | null, reps: number): Promise<Breakdown> {
+  const m = await loadModel(dir, { executionProvider: 'cpu', threads: 0 });
+  const src = readFileSync(join(ROOT, 'server/sampler/loop.ts'), 'utf8');
+  const text = src.slice(0, 600) + '\n' + src.slice(600, 1000) + '\n';
+  const opts = resolveOptions(DEFAULT_SETTINGS, undefined, true);
+  const hole = { start: 600, end: 600, capacity: opts.capacity };
+  const rows: Breakdown[] = [];
+  for (let i = 0; i < reps + 2; i++) {
+    const engine = engineOf(m, contextCache);
+    const t = timed(engine.network);
+    const t0 = performance.now();
+    planRows(text, [hole], m.tokenizer, { window: effectiveWindow(0, m.manifest.architecture.canvas), doc: m.manifest.specialIds.doc });
+    const window = performance.now() - t0;
+    const t1 = performance.now();
+    await fillHoles({ ...engine, network: t.net }, { text, holes: [hole], window: 0, sampler: { ...opts.sampler, seed: i } });
+    const total = performance.now() - t1;
+    if (i >= 2) rows.push({ total, window, network: t.ms(), sampler: total - window - t.ms() });
+  }
+  await m.release();
+  const med = (k: keyof Breakdown) => median(rows.map((r) => r[k]));
+  return { total: med('total'), window: med('window'), network: med('network'), sampler: med('sampler') };
+}
+
+const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+
+async function main(): Promise<void> {
+  const reps = Number(process.env.BENCH_REPS ?? 30);
+  const fills = Number(process.env.BENCH_FILLS ?? 1000);
+  const before = loadavg();
+  const inlineCache = DEFAULT_SETTINGS.inline.contextCache;
+  const variants: ServerVariant[] = [
+    { label: `pgm-code, default settings (inline.contextCache ${inlineCache})`, modelDir: SHIPPED, settings: {} },
+    { label: 'pgm-code, exact inline (inline.contextCache -1)', modelDir: SHIPPED, settings: { inline: { contextCache: -1 } } },
+  ];
+  const hasRandom = existsSync(join(RANDOM, 'cache_step.onnx'));
+  if (hasRandom) variants.push({ label: 'random weights, default settings', modelDir: RANDOM, settings: {} });
+  const server = await throughServer(variants, reps, fills);
+  const parts = [
+    { label: `pgm-code, default (cache ${inlineCache})`, b: await breakdown(SHIPPED, cacheOf(inlineCache), reps) },
+    { label: 'pgm-code, exact', b: await breakdown(SHIPPED, null, reps) },
+    ...(hasRandom ? [{ label: `random weights, default (cache ${inlineCache})`, b: await breakdown(RANDOM, cacheOf(inlineCache), reps) }] : []),
+  ];
+  const out = [
+    `Measured by \`npm run bench:inline\` (bench/inline.ts) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${machine()}.`,
+    `Load average before: ${before.map((x) => f(x, 2)).join(' / ')}; after: ${loadavg().map((x) => f(x, 2)).join(' / ')} (1/5/15 min). ${reps} requests per server, alternated.`,
+    '',
+    '| server | inline p50 | inline p95 | same context again (memo) p50 | typed ahead (memo) p50 | selection 64 p50 | RSS |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...server.map((s) => `| ${s.label} | ${f(s.inlineP50)} | ${f(s.inlineP95)} | ${f(s.repeatP50, 2)} | ${f(s.typedAheadP50, 2)} | ${f(s.selection64P50)} | ${f(s.rssStartMb, 0)} MB${s.fills ? ` -> ${f(s.rssEndMb, 0)} MB after ${s.fills} more inline fills` : ''} |`),
+    '',
+    `Where one inline fill's time goes (in process, medians, ms; the client waits inline.debounceMs = ${DEFAULT_SETTINGS.inline.debounceMs} ms after the last keystroke before asking):`,
+    '',
+    '| model, sampling | fill (in process) | tokenize + window | network calls | sampler and the rest | LSP round trip (server p50 - fill) |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...parts.map(({ label, b }, i) => `| ${label} | ${f(b.total)} | ${f(b.window, 2)} | ${f(b.network)} | ${f(b.sampler)} | ${f(server[i].inlineP50 - b.total)} |`),
+  ];
+  console.log(out.join('\n'));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

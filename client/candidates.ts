@@ -17,7 +17,7 @@ export interface Candidate {
 export interface HoleAnswer extends Candidate {
   /** The chosen fill's score is below the confidence threshold. */
   lowConfidence: boolean;
-  /** Other candidates, best first (may repeat the chosen one). */
+  /** The candidates, best first (the server puts the chosen one first; repeats are dropped here). */
   alternatives: Candidate[];
 }
 
@@ -43,19 +43,19 @@ function candidateOf(raw: unknown, fallbackText: string): Candidate {
 }
 
 /**
- * The per-hole answers of a fill result, parallel to its edits. A server that sends no `holes`
- * (older than issue 9) gets one unscored candidate per edit: its fill, nothing else.
+ * The per-range answers of a fill result, one per edit: the chosen fill (`newText`), its score,
+ * syntax check and confidence flag, and the ranked alternatives. A server older than issue 9
+ * sends only `newText`: one unscored candidate, nothing else.
  */
-export function holeAnswers(result: { edits?: readonly { newText: string }[]; holes?: unknown }): HoleAnswer[] {
-  const edits = result.edits ?? [];
-  const holes = Array.isArray(result.holes) && result.holes.length === edits.length ? result.holes as unknown[] : undefined;
-  return edits.map((e, i) => {
-    const raw = (holes?.[i] ?? {}) as Record<string, unknown>;
-    const alts = Array.isArray(raw.alternatives) ? raw.alternatives : [];
+export function holeAnswers(result: { edits?: readonly unknown[] }): HoleAnswer[] {
+  return (result.edits ?? []).map((raw) => {
+    const e = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+    const text = typeof e.newText === 'string' ? e.newText : '';
+    const alts = Array.isArray(e.alternatives) ? e.alternatives : [];
     return {
-      ...candidateOf(raw, e.newText),
-      lowConfidence: raw.lowConfidence === true,
-      alternatives: alts.map((a) => candidateOf(a, '')).filter((a) => typeof (a as Candidate).text === 'string'),
+      ...candidateOf({ ...e, text }, text),
+      lowConfidence: e.lowConfidence === true,
+      alternatives: alts.map((a) => candidateOf(a, '')),
     };
   });
 }

@@ -6,8 +6,8 @@
 
 export type OversizeChoice = 'split' | 'cap';
 
-/** What the server said about the selection: its size and the most one fill takes, in tokens. */
-export interface TooLarge { tokens: number; maxTokens: number }
+/** What the server said: which range is too large, its size and the most one fill takes, in tokens. */
+export interface TooLarge { range: number; tokens: number; maxTokens: number }
 
 export const FILL_IN_PARTS = 'Fill in Parts';
 export const CAP_IT = 'Cap It';
@@ -16,14 +16,14 @@ function finite(v: unknown): v is number { return typeof v === 'number' && Numbe
 
 /** The error's facts when it is the server's `selectionTooLarge` error, else undefined. */
 export function selectionTooLarge(err: unknown): TooLarge | undefined {
-  const data = (err as { data?: unknown })?.data as { kind?: unknown; tokens?: unknown; maxTokens?: unknown } | undefined;
+  const data = (err as { data?: unknown })?.data as { kind?: unknown; range?: unknown; tokens?: unknown; maxTokens?: unknown } | undefined;
   if (!data || data.kind !== 'selectionTooLarge' || !finite(data.tokens) || !finite(data.maxTokens)) return undefined;
-  return { tokens: data.tokens, maxTokens: data.maxTokens };
+  return { range: finite(data.range) ? data.range : 0, tokens: data.tokens, maxTokens: data.maxTokens };
 }
 
 /** The message and detail of the modal question. */
 export function oversizeQuestion(t: TooLarge, ranges: number): { message: string; detail: string } {
-  const what = ranges === 1 ? 'The selection' : 'A selection';
+  const what = ranges === 1 ? 'The selection' : `Selection ${t.range + 1} of ${ranges}`;
   const parts = Math.max(2, Math.ceil(t.tokens / Math.max(1, t.maxTokens)));
   return {
     message: `${what} is about ${t.tokens} tokens; the model fills at most ${t.maxTokens} tokens at once.`,

@@ -38,22 +38,25 @@ test('oneLine shows whitespace, names the empty fill and cuts long text', () => 
   assert.ok(long.endsWith('…'));
 });
 
-test('holeAnswers reads the per-hole answers and sanitises what is missing or malformed', () => {
-  const edits = [{ newText: 'a' }, { newText: 'b' }];
-  const got = holeAnswers({ edits, holes: [
-    { text: 'a', score: -0.5, parses: true, lowConfidence: true, alternatives: [{ text: 'c', score: -1, parses: 'x' }, 7] },
-    { score: 'high' },
+test('holeAnswers reads the answer of each edit and sanitises what is missing or malformed', () => {
+  const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+  const got = holeAnswers({ edits: [
+    { range, newText: 'a', score: -0.5, parses: true, lowConfidence: true,
+      alternatives: [{ text: 'a', score: -0.5, parses: true }, { text: 'c', score: -1, parses: 'x' }, 7] },
+    { range, newText: 'b', score: 'high' },
   ] });
   assert.deepEqual(got[0], { text: 'a', score: -0.5, parses: true, lowConfidence: true, alternatives: [
-    { text: 'c', score: -1, parses: null }, { text: '', score: Number.NaN, parses: null }] });
+    { text: 'a', score: -0.5, parses: true }, { text: 'c', score: -1, parses: null }, { text: '', score: Number.NaN, parses: null }] });
+  assert.deepEqual(rankedChoices(got[0]).map((c) => c.text), ['a', 'c', '']);
   assert.equal(got[1].text, 'b');
   assert.ok(Number.isNaN(got[1].score));
   assert.equal(got[1].lowConfidence, false);
-  // A server without `holes` (or with the wrong count): one unscored candidate per edit.
-  const old = holeAnswers({ edits, holes: [{}] });
+  // A server older than issue 9 sends only newText: one unscored candidate per edit.
+  const old = holeAnswers({ edits: [{ range, newText: 'a' }, { range, newText: 'b' }] });
   assert.deepEqual(old.map((h) => [h.text, h.parses, h.lowConfidence, h.alternatives.length]), [['a', null, false, 0], ['b', null, false, 0]]);
   assert.equal(scoreText(old[0].score), 'n/a');
   assert.equal(scoreText(-1.234), '-1.23');
+  assert.deepEqual(holeAnswers({}), []);
 });
 
 test('lowConfidenceSummary says which fills were under the threshold', () => {

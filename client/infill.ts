@@ -98,6 +98,7 @@ export async function withFill(
   const decorations = new LiveDecorations(editor, ranges);
   try {
     const { result, scheduled, stepsRan } = await sendAsking(deps, params, decorations);
+    deps.status.setBusy(false); // the model is done; a quick pick may wait for the user now
     if (result) await use({ params, result, holes: holeAnswers(result), scheduled, stepsRan }, decorations);
     else onCancelled(deps, requestId, performance.now() - t0);
   } catch (err) {
@@ -189,7 +190,8 @@ export async function applyAnswer(deps: InfillDeps, doc: vscode.TextDocument, a:
     ms: s.ms, stepsRan, stepsScheduled: scheduled, networkCalls: s.steps, ranges: params.ranges.length, lowConfidence: low || undefined,
   };
   deps.log.info(`fill ${outcome}: ${lastFillWords(fill)}, ${s.order}, queue ${Math.round(s.queueMs)} ms, ` +
-    `${s.model} on ${s.device}, seed ${s.seed}, tokens [${s.tokensPerRange.join(', ')}], ` +
+    `${s.model} on ${s.device}, seed ${s.seed}, tokens [${s.tokensPerRange.join(', ')}] of capacity [${s.capacityPerRange.join(', ')}], ` +
+    `${s.candidates} candidates, ` +
     `scores [${a.holes.map((h) => scoreText(h.score)).join(', ')}]`);
   deps.status.setLastFill(fill);
   warnIfCapped(deps, params.options?.steps, scheduled);

@@ -98,6 +98,19 @@ export function choiceRows(choices: readonly Candidate[]): ChoiceRow[] {
   });
 }
 
+/**
+ * The answer of each hole as applied: the server's choice as it flagged it, or the candidate the
+ * user picked instead, judged against the same confidence threshold.
+ */
+export function appliedAnswers(holes: readonly HoleAnswer[], texts: readonly string[], threshold: number): HoleAnswer[] {
+  return holes.map((h, i) => {
+    const text = texts[i] ?? h.text;
+    if (text === h.text) return h;
+    const c = rankedChoices(h).find((x) => x.text === text) ?? { text, score: Number.NaN, parses: null };
+    return { ...c, lowConfidence: Number.isFinite(c.score) && c.score < threshold, alternatives: h.alternatives };
+  });
+}
+
 /** Status/log words for a fill whose holes may be under the confidence threshold ('' when none is). */
 export function lowConfidenceSummary(holes: readonly Pick<HoleAnswer, 'lowConfidence'>[]): string {
   const low = holes.filter((h) => h.lowConfidence).length;

@@ -9,7 +9,7 @@ export function readSettings(): ClientSettings {
   const cfg = vscode.workspace.getConfiguration(SECTION);
   // Spread the section into a plain object; nested `inline.*` keys arrive as an object.
   const raw: Record<string, unknown> = {};
-  for (const key of ['steps', 'order', 'temperature', 'topP', 'seed', 'capacity', 'inline',
+  for (const key of ['steps', 'order', 'temperature', 'topP', 'seed', 'capacity', 'candidates', 'confidenceThreshold', 'inline',
     'executionProvider', 'threads', 'contextCache', 'contextWindow', 'holeMarker']) {
     raw[key] = cfg.get(key);
   }

@@ -15,7 +15,7 @@ import { applyFill } from './applyFill';
 import { readSettings } from './config';
 import { LiveDecorations } from './liveDecorations';
 import { committedFraction, rangeContext, type LiveMessage } from './liveModel';
-import { holeAnswers, lowConfidenceSummary, scoreText, type HoleAnswer } from './candidates';
+import { appliedAnswers, holeAnswers, lowConfidenceSummary, scoreText, type HoleAnswer } from './candidates';
 import { CAP_IT, FILL_IN_PARTS, oversizeChoice, oversizeQuestion, selectionTooLarge } from './oversize';
 import { onCancelled, reportFailure, warnIfCapped, whenCancelled, type FeedbackDeps } from './fillFeedback';
 import { holeRanges } from './holes';
@@ -185,17 +185,18 @@ export async function applyAnswer(deps: InfillDeps, doc: vscode.TextDocument, a:
   }
   const outcome = await applyFill(doc, params.textDocument.version, check.edits);
   const s = result.stats;
-  const low = lowConfidenceSummary(a.holes);
+  const holes = appliedAnswers(a.holes, texts, readSettings().server.confidenceThreshold);
+  const low = lowConfidenceSummary(holes);
   const fill = {
     ms: s.ms, stepsRan, stepsScheduled: scheduled, networkCalls: s.steps, ranges: params.ranges.length, lowConfidence: low || undefined,
   };
   deps.log.info(`fill ${outcome}: ${lastFillWords(fill)}, ${s.order}, queue ${Math.round(s.queueMs)} ms, ` +
     `${s.model} on ${s.device}, seed ${s.seed}, tokens [${s.tokensPerRange.join(', ')}] of capacity [${s.capacityPerRange.join(', ')}], ` +
     `${s.candidates} candidates, ` +
-    `scores [${a.holes.map((h) => scoreText(h.score)).join(', ')}]`);
+    `scores [${holes.map((h) => scoreText(h.score)).join(', ')}]`);
   deps.status.setLastFill(fill);
   warnIfCapped(deps, params.options?.steps, scheduled);
-  deps.live({ type: 'done', requestId, outcome, ms: s.ms, steps: stepsRan, scheduled, holes: a.holes.map((h) => ({ score: h.score, lowConfidence: h.lowConfidence, parses: h.parses })) });
+  deps.live({ type: 'done', requestId, outcome, ms: s.ms, steps: stepsRan, scheduled, holes: holes.map((h) => ({ score: h.score, lowConfidence: h.lowConfidence, parses: h.parses })) });
   if (outcome === 'stale') void vscode.window.showWarningMessage('PGM Infill: the document changed during the fill; nothing was applied.');
   if (outcome === 'failed') void vscode.window.showErrorMessage('PGM Infill: the editor refused the edit; nothing was applied.');
 }

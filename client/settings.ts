@@ -58,6 +58,7 @@ export function samplingOptions(s: PgmSettings): SamplingOptions {
     topP: s.topP,
     seed: s.seed,
     capacity: s.capacity,
+    candidates: s.candidates,
   };
 }
 

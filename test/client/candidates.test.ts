@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { choiceRows, holeAnswers, lowConfidenceSummary, oneLine, rankedChoices, scoreText, type HoleAnswer } from '../../client/candidates';
+import { appliedAnswers, choiceRows, holeAnswers, lowConfidenceSummary, oneLine, rankedChoices, scoreText, type HoleAnswer } from '../../client/candidates';
 
 const hole = (over: Partial<HoleAnswer> = {}): HoleAnswer => ({
   text: 'w.fill(text)', score: -0.4, parses: true, lowConfidence: false,
@@ -63,4 +63,15 @@ test('lowConfidenceSummary says which fills were under the threshold', () => {
   assert.equal(lowConfidenceSummary([{ lowConfidence: false }]), '');
   assert.equal(lowConfidenceSummary([{ lowConfidence: true }]), 'low confidence');
   assert.equal(lowConfidenceSummary([{ lowConfidence: true }, { lowConfidence: false }, { lowConfidence: true }]), 'low confidence in 2 of 3 ranges');
+});
+
+test('appliedAnswers judges a picked alternative against the threshold; the choice keeps its flags', () => {
+  const h = hole({ lowConfidence: false });
+  assert.equal(appliedAnswers([h], ['w.fill(text)'], -1)[0], h);
+  const picked = appliedAnswers([h], ['w.fill(text'], -1)[0];
+  assert.deepEqual([picked.text, picked.score, picked.parses, picked.lowConfidence], ['w.fill(text', -1.2, false, true]);
+  assert.equal(appliedAnswers([h], ['w.wrap(text)'], -1)[0].lowConfidence, false);
+  const typed = appliedAnswers([h], ['something else'], -1)[0];
+  assert.equal(typed.lowConfidence, false);
+  assert.ok(Number.isNaN(typed.score));
 });

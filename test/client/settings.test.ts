@@ -27,7 +27,7 @@ test('values are sanitised', () => {
 
 test('sampling options carry the current settings', () => {
   const s = buildSettings({ steps: 3, seed: 7 }, undefined);
-  assert.deepEqual(samplingOptions(s.server), { steps: 3, order: 'confidence', temperature: 0.5, topP: 0.95, seed: 7, capacity: 64 });
+  assert.deepEqual(samplingOptions(s.server), { steps: 3, order: 'confidence', temperature: 0.5, topP: 0.95, seed: 7, capacity: 64, candidates: 4 });
 });
 
 test('inline suggestions are off in untrusted workspaces', () => {
@@ -42,7 +42,9 @@ test('package.json schema defaults equal the protocol defaults', () => {
   const d = DEFAULT_SETTINGS;
   const expect: Record<string, unknown> = {
     steps: d.steps, order: d.order, temperature: d.temperature, topP: d.topP, seed: -1, capacity: d.capacity,
+    candidates: d.candidates, confidenceThreshold: d.confidenceThreshold,
     'inline.enabled': d.inline.enabled, 'inline.debounceMs': d.inline.debounceMs, 'inline.maxTokens': d.inline.maxTokens,
+    'inline.candidates': d.inline.candidates,
     executionProvider: d.executionProvider, threads: d.threads, contextWindow: d.contextWindow, modelPath: d.modelPath,
   };
   for (const [k, v] of Object.entries(expect)) assert.deepEqual(props[`pgmInfill.${k}`]?.default, v, k);

@@ -196,7 +196,7 @@ export async function applyAnswer(deps: InfillDeps, doc: vscode.TextDocument, a:
     `scores [${holes.map((h) => scoreText(h.score)).join(', ')}]`);
   deps.status.setLastFill(fill);
   warnIfCapped(deps, params.options?.steps, scheduled);
-  deps.live({ type: 'done', requestId, outcome, ms: s.ms, steps: stepsRan, scheduled, holes: holes.map((h) => ({ score: h.score, lowConfidence: h.lowConfidence, parses: h.parses })) });
+  deps.live({ type: 'done', requestId, outcome, ms: s.ms, steps: stepsRan, scheduled, holes: holes.map((h) => ({ text: h.text, score: h.score, lowConfidence: h.lowConfidence, parses: h.parses })) });
   if (outcome === 'stale') void vscode.window.showWarningMessage('PGM Infill: the document changed during the fill; nothing was applied.');
   if (outcome === 'failed') void vscode.window.showErrorMessage('PGM Infill: the editor refused the edit; nothing was applied.');
 }

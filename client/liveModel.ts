@@ -18,8 +18,12 @@ export type LiveMessage =
   | { type: 'frame'; requestId: string; step: number; totalSteps: number; ranges: Array<{ text: string; tokens: ProgressToken[] }> }
   | { type: 'done'; requestId: string; outcome: string; ms?: number; steps?: number; scheduled?: number; holes?: LiveHoleVerdict[] };
 
-/** What the view says about each hole's applied fill: its score and whether it is under the threshold. */
-export interface LiveHoleVerdict { score: number; lowConfidence: boolean; parses: boolean | null }
+/**
+ * What the view says about each hole's applied fill: its text (the frames follow one candidate,
+ * which need not be the one ranked best or picked), score, syntax check, and whether it is
+ * under the confidence threshold.
+ */
+export interface LiveHoleVerdict { text: string; score: number; lowConfidence: boolean; parses: boolean | null }
 
 export const CONTEXT_CHARS = 160;
 

@@ -83,6 +83,14 @@
     pre.append(...tokenSpans(tokens, viewStep));
     if (ctx) pre.append(Object.assign(document.createElement('span'), { className: 'ctx', textContent: ctx.after }));
     box.append(h, pre);
+    // The frames follow one candidate before edge clean-up; show the applied text when it differs
+    // (clean-up, a better-ranked candidate, or the user's pick in Show Alternatives).
+    const shown = frame && frame.ranges[i] ? frame.ranges[i].text : undefined;
+    if (v && typeof v.text === 'string' && shown !== undefined && v.text !== shown) {
+      const applied = Object.assign(document.createElement('pre'), { className: 'applied' });
+      applied.append(Object.assign(document.createElement('span'), { className: 'ctx', textContent: 'applied: ' }), v.text || '∅');
+      box.append(applied);
+    }
     return box;
   }
 

@@ -112,6 +112,21 @@ function lastFillLog(): { tokens: number[]; capacity: number[]; line: string } {
   return { tokens: nums(/tokens \[([^\]]*)\]/), capacity: nums(/capacity \[([^\]]*)\]/), line };
 }
 
+/** Waits until an editor decoration (rendered as CSS ::after content) shows text matching `re`. */
+async function waitDecoration(re: RegExp, timeoutMs = 10_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  let seen: string[] = [];
+  while (Date.now() < until) {
+    // A string function: it runs in the browser, and this project's TypeScript has no DOM types.
+    seen = await wb.page.evaluate(`Array.from(document.querySelectorAll('.monaco-editor .view-line span'))
+      .map((e) => getComputedStyle(e, '::after').content).filter((c) => c && c !== 'none' && c !== 'normal')`) as string[];
+    const hit = seen.find((c) => re.test(c));
+    if (hit) return hit;
+    await wb.page.waitForTimeout(100); // polling interval of a UI condition, not a fixed wait
+  }
+  throw new Error(`no decoration matching ${re}; saw ${JSON.stringify(seen)}`);
+}
+
 async function fillAndSave(): Promise<string> {
   await wb.runCommand('PGM: Infill Selection');
   await wb.saveAfterEdit();
@@ -274,7 +289,7 @@ describe('Fills a user can trust, in a real VS Code on real files', { timeout: 2
     const count = await rows.count();
     const labels = await rows.locator('.label-name').allTextContents();
     await wb.page.keyboard.press('ArrowDown'); // highlight #2: its preview shows after the selection
-    await wb.page.locator('.monaco-editor .view-line', { hasText: 'alternative #2' }).first().waitFor({ timeout: 10_000 });
+    await waitDecoration(/alternative #2/);
     await wb.screenshot('t7-alternatives-pick');
     measured.push({ scenario: 'alternatives', candidates: count, labels });
     assert.ok(count >= 2, `only ${count} candidate(s) listed: ${JSON.stringify(labels)}`);

@@ -287,7 +287,8 @@ describe('Fills a user can trust, in a real VS Code on real files', { timeout: 2
     await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'PGM: Alternatives' }).waitFor({ timeout: 120_000 });
     await rows.first().waitFor();
     const count = await rows.count();
-    const labels = await rows.locator('.label-name').allTextContents();
+    const labels: string[] = [];
+    for (let i = 0; i < count; i++) labels.push((await rows.nth(i).locator('.label-name').first().textContent()) ?? '');
     await wb.page.keyboard.press('ArrowDown'); // highlight #2: its preview shows after the selection
     await waitDecoration(/alternative #2/);
     await wb.screenshot('t7-alternatives-pick');

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { startCodeServer, type CodeServer } from './codeServer';
@@ -153,15 +154,20 @@ describe('PGM Infill in a real VS Code', { timeout: 15 * 60_000 }, () => {
     await wb.gotoLine(2, 15); // end of "    message = "
     const ghost = wb.page.locator('.monaco-editor.focused .ghost-text-decoration, .monaco-editor.focused .ghost-text');
     let shown = '';
+    let delayMs = NaN;
     for (const ch of ['f', '"', 'x']) {
       await wb.page.keyboard.type(ch);
+      const typedAt = performance.now();
       try {
         await ghost.first().waitFor({ timeout: 20_000 });
         shown = ((await ghost.allTextContents()).join('')).replace(/\u00a0/g, ' ');
+        delayMs = performance.now() - typedAt;
         if (shown.trim()) break;
       } catch { /* the model may have nothing to say here; type on */ }
     }
     assert.ok(shown.trim(), 'no inline suggestion appeared');
+    // measured, not asserted (a shared machine): includes the pgmInfill.inline.debounceMs wait
+    console.log(`e2e: last keystroke to ghost text ${delayMs.toFixed(0)} ms (inline.debounceMs ${USER_SETTINGS['pgmInfill.inline.debounceMs']} ms, load average ${loadavg()[0].toFixed(2)})`);
     await wb.screenshot('05-inline-suggestion');
     const typedLine = (await wb.page.locator('.monaco-editor.focused .view-line').nth(1).textContent() ?? '').replace(/\u00a0/g, ' ');
     await wb.page.keyboard.press('Tab');

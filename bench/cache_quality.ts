@@ -6,9 +6,10 @@
  * `inline.maxTokens`, single line); multi-line and random span get the explicit-fill settings
  * (capacity 64). Every variant of a hole uses the same seed at the default temperature / top-p;
  * "exact, other seed" is exact sampling with another seed, the noise floor for every column.
- *   node --import tsx bench/cache_quality.ts [MODEL_DIR] [HOLES_PER_KIND] [VAL_JSONL]
+ *   [BENCH_KINDS=a,b] [BENCH_SEED=n] node --import tsx bench/cache_quality.ts [MODEL_DIR] [HOLES_PER_KIND] [VAL_JSONL]
  * Prints a markdown table (exact match, edit similarity with a paired +-2 SE difference to exact,
- * same fill as exact, mean ms).
+ * parse-keeping (server/syntax: no new parse error near the hole; files with a grammar), same fill
+ * as exact, mean ms).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,12 +18,17 @@ import { loadModel, type LoadedModel } from '../server/model/host';
 import { engineOf } from '../server/lsp/requests';
 import { DEFAULT_SETTINGS } from '../server/protocol';
 import { createRng, type Rng } from '../server/sampler/prng';
+import { checkFills } from '../server/syntax/check';
+import { grammarForPath } from '../server/syntax/grammars';
 
 type Kind = 'single_line' | 'rest_of_line' | 'multi_line' | 'random_span';
-const KINDS: Kind[] = ['single_line', 'rest_of_line', 'multi_line', 'random_span'];
+const ALL_KINDS: Kind[] = ['single_line', 'rest_of_line', 'multi_line', 'random_span'];
+/** BENCH_KINDS=single_line,rest_of_line limits the kinds; BENCH_SEED picks another hole set. */
+const KINDS = (process.env.BENCH_KINDS?.split(',') ?? ALL_KINDS) as Kind[];
+const SEED = Number(process.env.BENCH_SEED ?? 0);
 const INLINE = new Set<Kind>(['single_line', 'rest_of_line']);
 
-interface Hole { kind: Kind; text: string; start: number; end: number; truth: string }
+interface Hole { kind: Kind; text: string; start: number; end: number; truth: string; grammar: string | null }
 interface Variant { name: string; cache: number | null; steps: number; seedShift: number; inlineOnly?: boolean }
 
 const S = DEFAULT_SETTINGS;
@@ -70,27 +76,27 @@ function cut(text: string, kind: Kind, rng: Rng): [number, number] | null {
   return [starts[i] + indent + 1 + pick(body - indent - 4), starts[i] + body];
 }
 
-function makeHoles(files: string[], perKind: number, m: LoadedModel): Hole[] {
+function makeHoles(files: { text: string; src: string }[], perKind: number, m: LoadedModel): Hole[] {
   const out: Hole[] = [];
   for (const kind of KINDS) {
-    const rng = createRng(KINDS.indexOf(kind) + 17);
+    const rng = createRng(ALL_KINDS.indexOf(kind) + 17 + 1000 * SEED);
     const cap = INLINE.has(kind) ? S.inline.maxTokens : S.capacity;
     let got = 0;
     for (let tries = 0; got < perKind && tries < perKind * 50; tries++) {
-      const text = files[Math.floor(rng() * files.length)];
+      const { text, src } = files[Math.floor(rng() * files.length)];
       const c = cut(text, kind, rng);
       if (!c) continue;
       const truth = text.slice(c[0], c[1]);
       const n = m.tokenizer.encode(truth).length;
       if (truth.trim() === '' || n > cap) continue;
-      out.push({ kind, text, start: c[0], end: c[1], truth });
+      out.push({ kind, text, start: c[0], end: c[1], truth, grammar: grammarForPath(src) });
       got++;
     }
   }
   return out;
 }
 
-interface Tally { em: number; es: number[]; same: number; ms: number; n: number }
+interface Tally { em: number; es: number[]; same: number; ms: number; n: number; parses: number; checked: number }
 
 async function runHole(m: LoadedModel, h: Hole, v: Variant, seed: number): Promise<[string, number]> {
   const inline = INLINE.has(h.kind);
@@ -108,14 +114,15 @@ function row(name: string, t: Tally, base: number[]): string {
   const mean = d.reduce((a, b) => a + b, 0) / d.length;
   const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, d.length - 1));
   const es = t.es.reduce((a, b) => a + b, 0) / t.n;
-  return `| ${name} | ${t.n} | ${((100 * t.em) / t.n).toFixed(1)}% | ${es.toFixed(3)} | ${mean >= 0 ? '+' : ''}${mean.toFixed(3)} ± ${(2 * sd / Math.sqrt(d.length)).toFixed(3)} | ${((100 * t.same) / t.n).toFixed(0)}% | ${(t.ms / t.n).toFixed(0)} |`;
+  const parses = t.checked ? `${((100 * t.parses) / t.checked).toFixed(0)}% of ${t.checked}` : 'n/a';
+  return `| ${name} | ${t.n} | ${((100 * t.em) / t.n).toFixed(1)}% | ${es.toFixed(3)} | ${mean >= 0 ? '+' : ''}${mean.toFixed(3)} ± ${(2 * sd / Math.sqrt(d.length)).toFixed(3)} | ${parses} | ${((100 * t.same) / t.n).toFixed(0)}% | ${(t.ms / t.n).toFixed(0)} |`;
 }
 
 async function main(): Promise<void> {
   const dir = process.argv[2] ?? join(__dirname, '../models/pgm-code');
   const perKind = Number(process.argv[3] ?? 50);
   const val = process.argv[4] ?? join(__dirname, '../data/heldout/val.jsonl');
-  const files = readFileSync(val, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).text as string);
+  const files = readFileSync(val, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { text: string; src: string });
   const m = await loadModel(dir, { executionProvider: 'cpu', threads: 0 });
   if (!m.hasCache) throw new Error(`${dir}: ${m.cacheNote}`);
   const holes = makeHoles(files, perKind, m);
@@ -125,9 +132,11 @@ async function main(): Promise<void> {
     let exact = '';
     for (const v of VARIANTS) {
       if (v.inlineOnly && !INLINE.has(h.kind)) continue;
-      const [fill, ms] = await runHole(m, h, v, 1 + i + v.seedShift);
+      const [fill, ms] = await runHole(m, h, v, 1 + i + v.seedShift + 100_000 * SEED);
       if (v.name === 'exact') exact = fill;
-      const t = (g[v.name] ??= { em: 0, es: [], same: 0, ms: 0, n: 0 });
+      const t = (g[v.name] ??= { em: 0, es: [], same: 0, ms: 0, n: 0, parses: 0, checked: 0 });
+      const check = await checkFills(h.grammar, h.text, { start: h.start, end: h.end }, [fill]);
+      if (check) { t.checked++; t.parses += check.parses[0] ? 1 : 0; }
       t.em += fill.trim() === h.truth.trim() ? 1 : 0;
       t.es.push(editSimilarity(fill.trim(), h.truth.trim()));
       t.same += fill === exact ? 1 : 0;
@@ -138,7 +147,8 @@ async function main(): Promise<void> {
   console.log(`${holes.length} holes from ${val} (${KINDS.map((k) => `${holes.filter((h) => h.kind === k).length} ${k}`).join(', ')}); model ${m.manifest.name}; ` +
     `order ${S.order}, T ${S.temperature}, top-p ${S.topP}; inline: capacity ${S.inline.maxTokens}, single line; explicit: capacity ${S.capacity}`);
   for (const [name, g] of Object.entries(groups)) {
-    console.log(`\n${name} holes\n\n| sampling | holes | exact match | edit similarity | ES - exact (±2 SE) | same fill as exact | mean ms |\n|---|---:|---:|---:|---:|---:|---:|`);
+    if (!g.exact) continue;
+    console.log(`\n${name} holes\n\n| sampling | holes | exact match | edit similarity | ES - exact (±2 SE) | parse-keeping | same fill as exact | mean ms |\n|---|---:|---:|---:|---:|---:|---:|---:|`);
     for (const [v, t] of Object.entries(g)) console.log(row(`${v}${v.includes('steps') ? '' : `, ${S.steps} steps`}`, t, g.exact.es));
   }
   await m.release();

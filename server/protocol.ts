@@ -326,7 +326,7 @@ export const DEFAULT_SETTINGS: Readonly<PgmSettings> = Object.freeze({
   capacity: 64,
   candidates: 4,
   confidenceThreshold: -2,
-  inline: Object.freeze({ enabled: true, debounceMs: 250, maxTokens: 16, contextCache: -1, candidates: 3 }),
+  inline: Object.freeze({ enabled: true, debounceMs: 250, maxTokens: 16, contextCache: 0, candidates: 3 }),
   executionProvider: 'auto',
   threads: 0,
   contextWindow: 0,

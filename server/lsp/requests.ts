@@ -7,6 +7,7 @@ import { LENGTH_FROM, OVERSIZE, sanitizeSettings, type LengthFrom, type Oversize
 import type { EngineModel } from '../engine/fill';
 import type { LoadedModel } from '../model/host';
 import { randomSeed } from '../sampler/prng';
+import { inlineSteps } from '../sampler/schedule';
 import type { SamplerOptions } from '../sampler/types';
 
 export function signalOf(token: CancellationToken | undefined): AbortSignal {
@@ -41,7 +42,8 @@ export function resolveOptions(settings: PgmSettings, options: SamplingOptions |
     lengthFrom: pick(o.lengthFrom, LENGTH_FROM, 'selection'),
     oversize: pick(o.oversize, OVERSIZE, 'error'),
     sampler: {
-      steps: merged.steps,
+      // inline: fewer steps for a short hole (schedule.ts inlineSteps) unless the request says
+      steps: inline && o.steps === undefined ? inlineSteps(merged.steps, capacity) : merged.steps,
       order: merged.order,
       temperature: merged.temperature,
       topP: merged.topP,

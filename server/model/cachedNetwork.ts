@@ -32,6 +32,8 @@ export interface PendingStep {
   rows: Row[];
   added: Row[];
   base: Cache | null;
+  /** Row b extends cached row from[b] (null: row b extends row b). */
+  from: number[] | null;
 }
 
 export interface CacheShape {
@@ -59,17 +61,39 @@ function realRows(c: CleanBatch): Row[] {
   });
 }
 
-/** Each row's tokens beyond the cached ones, or null when the clean set is not an append. */
-function appended(cached: Row[], now: Row[]): Row[] | null {
-  if (cached.length !== now.length) return null;
-  const tails: Row[] = [];
+function extendsRow(old: Row, now: Row): boolean {
+  if (now.ids.length < old.ids.length) return false;
+  for (let i = 0; i < old.ids.length; i++) if (old.ids[i] !== now.ids[i] || old.pos[i] !== now.pos[i]) return false;
+  return true;
+}
+
+/**
+ * Which cached row each row extends (itself when the batch is unchanged; any row otherwise, as
+ * when K candidates of one hole follow their shared length round), or null when some row
+ * extends none: then the clean set is not an append.
+ */
+function sources(cached: Row[], now: Row[]): number[] | null {
+  const from: number[] = [];
   for (let b = 0; b < now.length; b++) {
-    const old = cached[b];
-    if (now[b].ids.length < old.ids.length) return null;
-    for (let i = 0; i < old.ids.length; i++) if (old.ids[i] !== now[b].ids[i] || old.pos[i] !== now[b].pos[i]) return null;
-    tails.push({ ids: now[b].ids.slice(old.ids.length), pos: now[b].pos.slice(old.ids.length) });
+    const j = cached.length === now.length ? (extendsRow(cached[b], now[b]) ? b : -1) : cached.findIndex((old) => extendsRow(old, now[b]));
+    if (j < 0) return null;
+    from.push(j);
   }
-  return tails;
+  return from;
+}
+
+/** Rows of `t` picked along its batch axis `axis` (the cache of K rows from a shared one). */
+function pickRows(t: OrtTensor, axis: number, from: number[]): OrtTensor {
+  const dims = [...t.dims];
+  const outer = dims.slice(0, axis).reduce((a, b) => a * b, 1);
+  const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const src = t.data as Float32Array | Uint8Array;
+  const out = new (src.constructor as Float32ArrayConstructor | Uint8ArrayConstructor)(outer * from.length * inner);
+  for (let o = 0; o < outer; o++) {
+    from.forEach((j, b) => out.set(src.subarray((o * dims[axis] + j) * inner, (o * dims[axis] + j + 1) * inner), (o * from.length + b) * inner));
+  }
+  dims[axis] = from.length;
+  return new (T())(t.type as 'float32', out as Float32Array, dims);
 }
 
 export class CachedNetwork implements Network<PendingStep> {
@@ -90,8 +114,10 @@ export class CachedNetwork implements Network<PendingStep> {
     const c = this.cache;
     // refresh N: one full encode then N - 1 extends, so N = 1 is exact (always full)
     const stale = !c || (this.refresh > 0 && c.age >= this.refresh - 1);
-    const tails = stale ? null : appended(c.rows, rows);
-    return tails ? { rows, added: tails, base: c } : { rows, added: rows, base: null };
+    const from = stale ? null : sources(c.rows, rows);
+    if (!c || !from) return { rows, added: rows, base: null, from: null };
+    const added = rows.map((r, b) => ({ ids: r.ids.slice(c.rows[from[b]].ids.length), pos: r.pos.slice(c.rows[from[b]].ids.length) }));
+    return { rows, added, base: c, from: from.every((j, b) => j === b) && c.rows.length === rows.length ? null : from };
   }
 
   async decode(p: PendingStep, _clean: CleanBatch, queries: QueryBatch): Promise<Logits> {
@@ -102,7 +128,7 @@ export class CachedNetwork implements Network<PendingStep> {
     const pos: number[] = new Array(B * m).fill(0);
     const mask = new Uint8Array(B * m);
     p.added.forEach((t, b) => t.ids.forEach((id, i) => { ids[b * m + i] = id; pos[b * m + i] = t.pos[i]; mask[b * m + i] = 1; }));
-    const past = p.base ?? this.emptyCache(B);
+    const past = p.base ? (p.from ? this.picked(p.base, p.from) : p.base) : this.emptyCache(B);
     const t0 = performance.now();
     const out = await this.step.run({
       new_ids: i64(ids, [B, m]), new_pos: i64(pos, [B, m]), new_mask: new (T())('bool', mask, [B, m]),
@@ -121,6 +147,13 @@ export class CachedNetwork implements Network<PendingStep> {
     const logits = out.logits as OrtTensor;
     const [batch, q, vocab] = logits.dims;
     return { batch, q, vocab, data: logits.data as Float32Array };
+  }
+
+  private picked(c: Cache, from: number[]): Cache {
+    return {
+      ...c, keys: pickRows(c.keys, 1, from), values: pickRows(c.values, 1, from), decKeys: pickRows(c.decKeys, 1, from),
+      decValues: pickRows(c.decValues, 1, from), mask: pickRows(c.mask, 0, from),
+    };
   }
 
   private emptyCache(B: number): Cache {

@@ -53,6 +53,17 @@ describe('approximate context cache (models/pgm-code)', () => {
     assert.ok(cached.fill.tokens > 0);
   });
 
+  it('K candidates of one hole extend their shared length round instead of re-encoding', async () => {
+    const network = m.networkFor(0) as CachedNetwork;
+    const r = await fillHoles({ tokenizer: m.tokenizer, network, specialIds: m.manifest.specialIds, canvas: m.manifest.architecture.canvas }, {
+      text, holes: [{ start: 1500, end: 1500, capacity: 12 }], window: 0, candidates: 3,
+      sampler: { steps: 4, order: 'confidence', temperature: 1, topP: 1, seed: 0, singleLine: false, earlyStop: true },
+    });
+    assert.equal(r.fills[0].candidates.length, 3);
+    assert.equal(network.fullEncodes, 1, `${network.fullEncodes} full encodes, ${network.extends} extends`);
+    assert.ok(network.extends >= 1);
+  });
+
   it('refresh N re-encodes in full every N rounds', async () => {
     const net = (await fill(3)).net as CachedNetwork;
     const rounds = net.fullEncodes + net.extends;

@@ -6,7 +6,8 @@
  * Metrics: top-1 exact match (trimmed), edit similarity, share of fills that keep a parsing file
  * parsing (whole file, tree-sitter), mean latency; and the confidence curve of the best score.
  *   node --import tsx bench/trust_eval.ts HELDOUT.jsonl PER_KIND MODEL_DIR OUT.json [config ...]
- * configs: base (--candidates 1 --no-syntax), cand (--candidates default --no-syntax), full (defaults)
+ * configs: base (--candidates 1 --no-syntax), cand (default candidates, --no-syntax), full (defaults:
+ * candidates + syntax), k2 / k8 (2 / 8 candidates + syntax)
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,9 @@ import { grammarForPath, parserFor } from '../server/syntax/grammars';
 
 type Kind = 'single_line' | 'multi_line' | 'random_span' | 'rest_of_line';
 const KINDS: Kind[] = ['single_line', 'multi_line', 'random_span', 'rest_of_line'];
-const CONFIGS: Record<string, string[]> = { base: ['--candidates', '1', '--no-syntax'], cand: ['--no-syntax'], full: [] };
+const CONFIGS: Record<string, string[]> = {
+  base: ['--candidates', '1', '--no-syntax'], cand: ['--no-syntax'], full: [], k2: ['--candidates', '2'], k8: ['--candidates', '8'],
+};
 
 interface Hole { kind: Kind; file: string; lang: string; prefix: string; middle: string; suffix: string; parsedBefore: boolean }
 

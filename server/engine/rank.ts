@@ -2,7 +2,8 @@
  * From a hole's candidates to the answer (docs/server.md#candidates): each candidate's edges are
  * cleaned (edges.ts), candidates with the same text merge (the best score stays), the syntax
  * check parses each in the document (syntax/check.ts), and they are ranked: those that parse
- * first, then by score (among those that do not parse, ties go to fewer errors). A grammar that fails to load degrades to
+ * first, then by score (among those that do not parse, ties go to fewer errors). A blank
+ * candidate for a non-empty selection (it would delete the code) is ranked last. A grammar that fails to load degrades to
  * the score alone (parses = null), never to a failed fill.
  */
 import type { FillAlternative } from '../protocol';
@@ -59,9 +60,12 @@ export async function rankHole(hole: HoleFill, ctx: RankContext): Promise<Ranked
   } catch (e) {
     ctx.onSyntaxError?.(e);
   }
+  // replacing a selection with nothing deletes code: a blank candidate goes last there
+  const blankLast = ctx.end > ctx.start;
+  const blank = (t: string) => (blankLast && t.trim() === '' ? 1 : 0);
   const ranked = distinct
     .map((c, i) => ({ ...c, parses: check ? check.parses[i] : null, errors: check ? check.errors[i] : 0 }))
-    .sort((a, b) => compareAlternatives(a, b) || a.errors - b.errors);
+    .sort((a, b) => blank(a.text) - blank(b.text) || compareAlternatives(a, b) || a.errors - b.errors);
   const best = ranked[0];
   return {
     text: best.text, score: best.score, parses: best.parses, tokens: best.tokens,

@@ -3,11 +3,12 @@
  * near the hole with each fill, compared with the original document.
  *
  * Each variant of the document (original selection, empty hole, each fill) is parsed as a slice
- * of SLICE_LINES lines on each side of the hole, and the ERROR / MISSING nodes that touch the
- * hole's lines +- NEAR_LINES are counted. The baseline is the better of the original text and the
- * empty hole (a placeholder marker is itself a syntax error). A fill `parses` when it leaves no
- * error near the hole, or fewer than the baseline (it repaired code being typed, e.g. `foo(|`).
- * Languages without a grammar get null (no check).
+ * of SLICE_LINES lines on each side of the hole, and its ERROR / MISSING nodes are counted (a
+ * stray bracket often shows up lines away from the hole). The baseline is the better of the
+ * original text and the empty hole (a placeholder marker is itself a syntax error). A fill
+ * `parses` when the slice has no error with it, or fewer than the baseline (it repaired code
+ * being typed, e.g. `foo(|`), or as many when neither it nor the baseline has one within
+ * NEAR_LINES lines of the hole (errors that were there before, elsewhere). Languages without a grammar get null (no check).
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { parserFor } from './grammars';
@@ -57,11 +58,11 @@ function linesAfter(text: string, at: number, lines: number): number {
 }
 
 export interface FillCheck {
-  /** Parse errors near the hole with each fill (fewer is better). */
+  /** Parse errors in the slice with each fill (fewer is better). */
   errors: number[];
-  /** Errors near the hole with the better of the original text and no text. */
+  /** Errors in the slice with the better of the original text and no text. */
   baseline: number;
-  /** Per fill: no error near the hole, or fewer than the baseline. */
+  /** Per fill: see the module comment. */
   parses: boolean[];
 }
 
@@ -77,16 +78,24 @@ export async function checkFills(grammar: string | null, text: string, hole: Hol
   const pre = text.slice(from, hole.start);
   const post = text.slice(hole.end, to);
   const firstRow = rowsIn(pre);
-  const errorsWith = (middle: string): number => {
+  const errorsWith = (middle: string): { all: number; near: number } => {
     const tree = parser.parse(pre + middle + post);
-    if (!tree) return 0;
+    if (!tree) return { all: 0, near: 0 };
     try {
-      return errorsNear(tree.rootNode, firstRow - NEAR_LINES, firstRow + rowsIn(middle) + NEAR_LINES);
+      const all = errorsNear(tree.rootNode, 0, Number.MAX_SAFE_INTEGER);
+      const near = all === 0 ? 0 : errorsNear(tree.rootNode, firstRow - NEAR_LINES, firstRow + rowsIn(middle) + NEAR_LINES);
+      return { all, near };
     } finally {
       tree.delete();
     }
   };
-  const baseline = Math.min(errorsWith(text.slice(hole.start, hole.end)), errorsWith(''));
-  const errors = fills.map(errorsWith);
-  return { errors, baseline, parses: errors.map((e) => e === 0 || e < baseline) };
+  const [a, b] = [errorsWith(text.slice(hole.start, hole.end)), errorsWith('')];
+  const base = a.all < b.all || (a.all === b.all && a.near <= b.near) ? a : b;
+  const counts = fills.map(errorsWith);
+  // same count as before is fine only when neither the fill nor the baseline has one at the hole
+  const farOnly = base.near === 0;
+  return {
+    errors: counts.map((c) => c.all), baseline: base.all,
+    parses: counts.map((c) => c.all === 0 || c.all < base.all || (c.all === base.all && c.near === 0 && farOnly)),
+  };
 }

@@ -86,4 +86,13 @@ describe('ranking', () => {
     assert.equal(plain.parses, null);
     assert.equal(plain.lowConfidence, true);
   });
+
+  it('a blank candidate never replaces a selection while another candidate exists', async () => {
+    const text = 'a = 1\nb = 2\n';
+    const hole = { text: '', tokens: 0, score: -0.1, candidates: [{ text: '', tokens: 0, score: -0.1 }, { text: 'b = 3', tokens: 3, score: -2 }] };
+    const sel = await rankHole(hole, { text, start: 6, end: 11, grammar: 'python', threshold: -5 });
+    assert.equal(sel.text, 'b = 3');
+    const insert = await rankHole(hole, { text, start: 6, end: 6, grammar: 'python', threshold: -5 });
+    assert.equal(insert.text, '', 'an insertion may be empty');
+  });
 });

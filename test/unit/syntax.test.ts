@@ -67,9 +67,15 @@ describe('syntax check (tree-sitter, real grammars)', () => {
     assert.equal(await checkFills(null, 'a <FILL> b', hole('a <FILL> b'), ['x']), null);
   });
 
-  it('errors far from the hole are not counted', async () => {
+  it('errors that were there before, far from the hole, do not fail a fill; a stray bracket far away does', async () => {
     const far = 'def broken(:\n' + 'pass\n'.repeat(20) + 'z = <FILL>\n';
-    const r = await checkFills('python', far, hole(far), ['1']);
-    assert.deepEqual(r?.errors, [0]);
+    const r = await checkFills('python', far, hole(far), ['1', '1)']);
+    assert.ok(r);
+    assert.equal(r.parses[0], true);
+    assert.equal(r.parses[1], false);
+    // a fill that closes a bracket the file needs later breaks code lines below the hole
+    const js = 'function f(a) {\n  const x = <FILL>;\n  if (a) {\n    return x;\n  }\n  return 0;\n}\n';
+    const j = await checkFills('javascript', js, hole(js), ['a + 1', 'a + 1 }']);
+    assert.deepEqual(j?.parses, [true, false]);
   });
 });

@@ -6,6 +6,7 @@
  * Metrics: top-1 exact match (trimmed), edit similarity, share of fills that keep a parsing file
  * parsing (whole file, tree-sitter), mean latency; and the confidence curve of the best score.
  *   node --import tsx bench/trust_eval.ts HELDOUT.jsonl PER_KIND MODEL_DIR OUT.json [config ...]
+ * (PGM_CLI=path/to/cli.js runs another build.)
  * configs: base (--candidates 1 --no-syntax), cand (default candidates, --no-syntax), full (defaults:
  * candidates + syntax), k2 / k8 (2 / 8 candidates + syntax)
  */
@@ -96,10 +97,12 @@ function request(h: Hole, i: number): object {
   return h.kind === 'rest_of_line' ? { ...base, mode: 'inline' } : { ...base, selection: h.middle };
 }
 
-interface Answer { id: number; fill?: string; score?: number; parses?: boolean | null; items?: string[]; ms?: number; error?: string }
+interface Answer { id: number; fill?: string; score?: number; parses?: boolean | null; items?: string[]; alternatives?: { text: string; score: number; parses: boolean | null }[]; ms?: number; error?: string }
 
 function runCli(model: string, extra: string[], lines: object[]): Answer[] {
-  const r = spawnSync(process.execPath, [join(__dirname, '../dist/cli.js'), '--jsonl', '--model', model, '--provider', 'cpu', ...extra], {
+  // PGM_CLI: a frozen copy of the build, so rebuilding dist/ during a long run changes nothing
+  const cli = process.env.PGM_CLI ?? join(__dirname, '../dist/cli.js');
+  const r = spawnSync(process.execPath, [cli, '--jsonl', '--model', model, '--provider', 'cpu', ...extra], {
     input: lines.map((l) => JSON.stringify(l)).join('\n') + '\n', maxBuffer: 1 << 28, encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`cli failed: ${r.stderr}`);
@@ -118,7 +121,7 @@ async function main(): Promise<void> {
       const a = answers[i];
       const fill = a.fill ?? '';
       const kept = h.parsedBefore ? await parses(h.lang, h.prefix + fill + h.suffix) : null;
-      return { kind: h.kind, lang: h.lang, truth: h.middle, fill, score: a.score, parses: a.parses, items: a.items, ms: a.ms, error: a.error,
+      return { kind: h.kind, lang: h.lang, truth: h.middle, fill, score: a.score, parses: a.parses, items: a.items, ms: a.ms, error: a.error, alternatives: a.alternatives,
         em: fill.trim() === h.middle.trim() ? 1 : 0, es: similarity(fill.trim(), h.middle.trim()), kept };
     }));
     console.error(`${cfg}: ${holes.length} fills in ${((Date.now() - t0) / 1000).toFixed(0)} s`);

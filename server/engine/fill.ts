@@ -39,6 +39,8 @@ export interface Candidate {
   tokens: number;
   /** Mean untempered log-probability of the committed tokens (sampler/fill.ts holeScore). */
   score: number;
+  /** |CDF level - 0.5| of the length this candidate was given (0 = the median length). */
+  lengthOffset?: number;
 }
 
 /** The candidates of one hole, in sampling order (candidate 0 is what K = 1 would give). */
@@ -70,11 +72,14 @@ export function effectiveWindow(window: number, canvas: number): number {
 }
 
 /**
- * Candidate c reads its length at CDF level LENGTH_LEVELS[c] of the model's length distribution
- * (sampler 'cdf' rule): the median first, then shorter and longer lengths, so candidates differ
- * in length too. Candidate 0 is what a single fill gives.
+ * Candidate c reads its length at CDF level LENGTH_LEVELS[c % n] of the model's length
+ * distribution (sampler 'cdf' rule): two at the median, then shorter and longer ones, so the
+ * syntax check has fills of other lengths to choose from when no median-length one parses.
+ * Ranking compares median-length candidates first (engine/rank.ts): the score, a mean
+ * log-probability, prefers short fills, and picking by score across lengths cost edit
+ * similarity (docs/benchmarks.md#candidates-and-syntax-check).
  */
-export const LENGTH_LEVELS: readonly number[] = [0.5, 0.3, 0.7, 0.2, 0.4, 0.6, 0.8, 0.1];
+export const LENGTH_LEVELS: readonly number[] = [0.5, 0.5, 0.3, 0.7, 0.5, 0.2, 0.8, 0.5];
 
 export async function fillHoles(model: EngineModel, req: FillRequest): Promise<FillResult> {
   const rows = planRows(req.text, req.holes, model.tokenizer, {
@@ -91,7 +96,8 @@ export async function fillHoles(model: EngineModel, req: FillRequest): Promise<F
     specials: model.specialIds, tokenBytes: (id) => model.tokenizer.tokenBytes(id),
   }, { ...req.sampler, ...(model.fixedLength || model.specialIds.gap < 0 ? { length: 'fixed' as const } : {}), onStep, lengthLevels });
   const perCandidate = Array.from({ length: k }, (_, c) =>
-    assemble(result.rows.filter((_, i) => i % k === c), rows, req.holes.length, model, req.sampler.singleLine));
+    assemble(result.rows.filter((_, i) => i % k === c), rows, req.holes.length, model, req.sampler.singleLine)
+      .map((cand) => ({ ...cand, lengthOffset: Math.abs(lengthLevels[c] - 0.5) })));
   const fills = perCandidate[0].map((first, h) => ({ ...first, candidates: perCandidate.map((p) => p[h]) }));
   return { fills, steps: result.steps };
 }

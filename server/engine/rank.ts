@@ -2,8 +2,8 @@
  * From a hole's candidates to the answer (docs/server.md#candidates): each candidate's edges are
  * cleaned (edges.ts), candidates with the same text merge (the best score stays), the syntax
  * check parses each in the document (syntax/check.ts), and they are ranked: those that parse
- * first, then by score (among those that do not parse, ties go to fewer errors). A blank
- * candidate for a non-empty selection (it would delete the code) is ranked last. A grammar that fails to load degrades to
+ * first, then those given the median length (fill.ts LENGTH_LEVELS), then by score, then fewer
+ * parse errors. A blank candidate for a non-empty selection (it would delete the code) is last. A grammar that fails to load degrades to
  * the score alone (parses = null), never to a failed fill.
  */
 import type { FillAlternative } from '../protocol';
@@ -33,19 +33,25 @@ export interface RankContext {
   onSyntaxError?: (e: unknown) => void;
 }
 
-/** Best first: parses (true or unknown) before does-not-parse, then higher score. */
-export function compareAlternatives(a: FillAlternative, b: FillAlternative): number {
-  const pa = a.parses === false ? 1 : 0;
-  const pb = b.parses === false ? 1 : 0;
-  return pa - pb || b.score - a.score;
+/** Parses (true or unknown) before does-not-parse. */
+function parsesFirst(a: FillAlternative, b: FillAlternative): number {
+  return (a.parses === false ? 1 : 0) - (b.parses === false ? 1 : 0);
 }
 
-/** Candidates with the same text become one, keeping the highest score and the most tokens seen with it. */
-export function mergeSame(cands: { text: string; score: number; tokens: number }[]): { text: string; score: number; tokens: number }[] {
-  const byText = new Map<string, { text: string; score: number; tokens: number }>();
+/** Best first among alternatives of one length: parses (true or unknown) first, then higher score. */
+export function compareAlternatives(a: FillAlternative, b: FillAlternative): number {
+  return parsesFirst(a, b) || b.score - a.score;
+}
+
+type Cand = { text: string; score: number; tokens: number; lengthOffset?: number };
+
+/** Candidates with the same text become one, keeping the highest score and the length nearest the median. */
+export function mergeSame(cands: Cand[]): Cand[] {
+  const byText = new Map<string, Cand>();
   for (const c of cands) {
     const seen = byText.get(c.text);
-    if (!seen || c.score > seen.score) byText.set(c.text, { ...c });
+    if (!seen) byText.set(c.text, { ...c });
+    else byText.set(c.text, { ...seen, score: Math.max(seen.score, c.score), lengthOffset: Math.min(seen.lengthOffset ?? 0, c.lengthOffset ?? 0) });
   }
   return [...byText.values()];
 }
@@ -65,7 +71,8 @@ export async function rankHole(hole: HoleFill, ctx: RankContext): Promise<Ranked
   const blank = (t: string) => (blankLast && t.trim() === '' ? 1 : 0);
   const ranked = distinct
     .map((c, i) => ({ ...c, parses: check ? check.parses[i] : null, errors: check ? check.errors[i] : 0 }))
-    .sort((a, b) => blank(a.text) - blank(b.text) || compareAlternatives(a, b) || a.errors - b.errors);
+    .sort((a, b) => blank(a.text) - blank(b.text) || parsesFirst(a, b) || (a.lengthOffset ?? 0) - (b.lengthOffset ?? 0) ||
+      b.score - a.score || a.errors - b.errors);
   const best = ranked[0];
   return {
     text: best.text, score: best.score, parses: best.parses, tokens: best.tokens,

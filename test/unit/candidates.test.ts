@@ -18,7 +18,6 @@ const sampler = { steps: 4, order: 'confidence' as const, temperature: 1, topP: 
 
 describe('candidates', () => {
   it('samples K candidates per hole on the batch dimension, sharing the length round', async () => {
-    // the filler probability rises along the hole, so lengths differ by CDF level
     const net = new FakeNetwork(tok.vocabSize, (clean, pos) => (clean.ids.length < 6 && pos > 8 ? SPECIALS.gap : null));
     const r = await fillHoles(model(net), { text: 'ab  cd', holes: [{ start: 2, end: 4, capacity: 8 }], window: 64, sampler, candidates: 3 });
     assert.equal(r.fills[0].candidates.length, 3);
@@ -64,8 +63,21 @@ describe('ranking', () => {
   });
 
   it('merges candidates with the same text, keeping the best score', () => {
-    assert.deepEqual(mergeSame([{ text: 'x', score: -2, tokens: 1 }, { text: 'y', score: -1, tokens: 1 }, { text: 'x', score: -0.5, tokens: 1 }]),
-      [{ text: 'x', score: -0.5, tokens: 1 }, { text: 'y', score: -1, tokens: 1 }]);
+    assert.deepEqual(mergeSame([{ text: 'x', score: -2, tokens: 1, lengthOffset: 0.2 }, { text: 'y', score: -1, tokens: 1, lengthOffset: 0 }, { text: 'x', score: -0.5, tokens: 1, lengthOffset: 0 }]),
+      [{ text: 'x', score: -0.5, tokens: 1, lengthOffset: 0 }, { text: 'y', score: -1, tokens: 1, lengthOffset: 0 }]);
+  });
+
+  it('among fills that parse, the median length first (the score prefers short fills), then the score', async () => {
+    const text = 'x = <FILL>\n';
+    const hole = {
+      text: 'a', tokens: 1, score: -1,
+      candidates: [{ text: 'foo(1, 2)', tokens: 5, score: -0.9, lengthOffset: 0 }, { text: 'b', tokens: 1, score: -0.1, lengthOffset: 0.2 }, { text: 'foo(1, 3)', tokens: 5, score: -0.8, lengthOffset: 0 }],
+    };
+    const r = await rankHole(hole, { text, start: 4, end: 10, grammar: 'python', threshold: -5 });
+    assert.deepEqual(r.alternatives.map((a) => a.text), ['foo(1, 3)', 'foo(1, 2)', 'b']);
+    // when no median-length fill parses, a shorter one that does wins
+    const broken = { ...hole, candidates: [{ text: 'foo(1,, 2', tokens: 5, score: -0.5, lengthOffset: 0 }, { text: 'b', tokens: 1, score: -0.9, lengthOffset: 0.2 }] };
+    assert.equal((await rankHole(broken, { text, start: 4, end: 10, grammar: 'python', threshold: -5 })).text, 'b');
   });
 
   it('prefers the candidate that keeps the file parsing over a higher score (real python grammar)', async () => {

@@ -5,7 +5,8 @@
  * new tokens alone, which attend to the cached encoder keys/values and to each other. Cached
  * tokens do not see the tokens added after them: that is the approximation, and `refresh`
  * bounds its age by a full re-encode every `refresh` rounds (0 = never). Anything that is not an
- * append (a token re-drawn by healing) re-encodes in full. One instance serves one fill; the
+ * append re-encodes in full, except that up to 4 cached tokens may leave the clean set (a healing
+ * re-draw): they are masked out of the cache. One instance serves one fill; the
  * session is shared, so instances are cheap.
  */
 import type { CleanBatch, Logits, Network, QueryBatch } from '../sampler/types';
@@ -16,9 +17,14 @@ interface Row {
   pos: number[];
 }
 
+/** A cached row: its tokens and where each sits along the cache tensors' token axis. */
+interface CachedRow extends Row {
+  at: number[];
+}
+
 /** The graph's cache tensors, fed back as the next call's past_* inputs (never copied into JS). */
 interface Cache {
-  rows: Row[];
+  rows: CachedRow[];
   keys: OrtTensor;
   values: OrtTensor;
   decKeys: OrtTensor;
@@ -34,7 +40,13 @@ export interface PendingStep {
   base: Cache | null;
   /** Row b extends cached row from[b] (null: row b extends row b). */
   from: number[] | null;
+  /** Per row: cache indices of tokens that left the clean set (masked out), and of those kept. */
+  drop: number[][];
+  kept: number[][];
 }
+
+/** At most this many cached tokens may leave a row's clean set (a healing re-draw) before a full encode. */
+const MAX_DROP = 4;
 
 export interface CacheShape {
   nEnc: number;
@@ -61,25 +73,45 @@ function realRows(c: CleanBatch): Row[] {
   });
 }
 
-function extendsRow(old: Row, now: Row): boolean {
-  if (now.ids.length < old.ids.length) return false;
-  for (let i = 0; i < old.ids.length; i++) if (old.ids[i] !== now.ids[i] || old.pos[i] !== now.pos[i]) return false;
-  return true;
+interface RowMatch { from: number; tail: number; drop: number[]; kept: number[] }
+
+/**
+ * How `now` continues cached row `old`: its tokens are old's (same order, same ids; up to
+ * MAX_DROP of old's may be gone, as when healing re-draws a token) followed by new ones from
+ * index `tail`; null otherwise. Positions are unique within a row, so they identify tokens.
+ */
+function continues(old: CachedRow, now: Row, from: number): RowMatch | null {
+  const where = new Map(old.pos.map((p, k) => [p, k]));
+  const keep = new Set<number>();
+  let last = -1;
+  let tail = now.ids.length;
+  for (let i = 0; i < now.ids.length; i++) {
+    const k = where.get(now.pos[i]);
+    if (k === undefined) { tail = Math.min(tail, i); continue; }
+    if (i > tail || k <= last || old.ids[k] !== now.ids[i]) return null;
+    keep.add(k);
+    last = k;
+  }
+  const drop = old.at.filter((_, k) => !keep.has(k));
+  if (drop.length > MAX_DROP) return null;
+  return { from, tail, drop, kept: old.at.filter((_, k) => keep.has(k)) };
 }
 
 /**
- * Which cached row each row extends (itself when the batch is unchanged; any row otherwise, as
+ * How each row continues a cached one (itself when the batch is unchanged; any row otherwise, as
  * when K candidates of one hole follow their shared length round), or null when some row
- * extends none: then the clean set is not an append.
+ * continues none: then the round re-encodes in full.
  */
-function sources(cached: Row[], now: Row[]): number[] | null {
-  const from: number[] = [];
+function sources(cached: CachedRow[], now: Row[]): RowMatch[] | null {
+  const out: RowMatch[] = [];
   for (let b = 0; b < now.length; b++) {
-    const j = cached.length === now.length ? (extendsRow(cached[b], now[b]) ? b : -1) : cached.findIndex((old) => extendsRow(old, now[b]));
-    if (j < 0) return null;
-    from.push(j);
+    const candidates = cached.length === now.length ? [b] : cached.map((_, j) => j);
+    let m: RowMatch | null = null;
+    for (const j of candidates) if ((m = continues(cached[j], now[b], j))) break;
+    if (!m) return null;
+    out.push(m);
   }
-  return from;
+  return out;
 }
 
 /** Rows of `t` picked along its batch axis `axis` (the cache of K rows from a shared one). */
@@ -114,10 +146,11 @@ export class CachedNetwork implements Network<PendingStep> {
     const c = this.cache;
     // refresh N: one full encode then N - 1 extends, so N = 1 is exact (always full)
     const stale = !c || (this.refresh > 0 && c.age >= this.refresh - 1);
-    const from = stale ? null : sources(c.rows, rows);
-    if (!c || !from) return { rows, added: rows, base: null, from: null };
-    const added = rows.map((r, b) => ({ ids: r.ids.slice(c.rows[from[b]].ids.length), pos: r.pos.slice(c.rows[from[b]].ids.length) }));
-    return { rows, added, base: c, from: from.every((j, b) => j === b) && c.rows.length === rows.length ? null : from };
+    const match = stale ? null : sources(c.rows, rows);
+    if (!c || !match) return { rows, added: rows, base: null, from: null, drop: [], kept: [] };
+    const added = rows.map((r, b) => ({ ids: r.ids.slice(match[b].tail), pos: r.pos.slice(match[b].tail) }));
+    const same = c.rows.length === rows.length && match.every((x, b) => x.from === b);
+    return { rows, added, base: c, from: same ? null : match.map((x) => x.from), drop: match.map((x) => x.drop), kept: match.map((x) => x.kept) };
   }
 
   async decode(p: PendingStep, _clean: CleanBatch, queries: QueryBatch): Promise<Logits> {
@@ -128,7 +161,8 @@ export class CachedNetwork implements Network<PendingStep> {
     const pos: number[] = new Array(B * m).fill(0);
     const mask = new Uint8Array(B * m);
     p.added.forEach((t, b) => t.ids.forEach((id, i) => { ids[b * m + i] = id; pos[b * m + i] = t.pos[i]; mask[b * m + i] = 1; }));
-    const past = p.base ? (p.from ? this.picked(p.base, p.from) : p.base) : this.emptyCache(B);
+    const past = p.base ? this.past(p) : this.emptyCache(B);
+    const P = past.mask.dims[1];
     const t0 = performance.now();
     const out = await this.step.run({
       new_ids: i64(ids, [B, m]), new_pos: i64(pos, [B, m]), new_mask: new (T())('bool', mask, [B, m]),
@@ -139,7 +173,10 @@ export class CachedNetwork implements Network<PendingStep> {
     if (p.base) this.extends++;
     else this.fullEncodes++;
     this.cache = {
-      rows: p.rows.map((r) => ({ ids: [...r.ids], pos: [...r.pos] })),
+      rows: p.rows.map((r, b) => {
+        const fresh = Array.from({ length: p.added[b].ids.length }, (_, i) => P + i);
+        return { ids: [...r.ids], pos: [...r.pos], at: p.base ? [...p.kept[b], ...fresh] : fresh };
+      }),
       keys: out.keys as OrtTensor, values: out.values as OrtTensor,
       decKeys: out.dec_keys as OrtTensor, decValues: out.dec_values as OrtTensor, mask: out.mask as OrtTensor,
       age: p.base ? p.base.age + 1 : 0,
@@ -149,11 +186,19 @@ export class CachedNetwork implements Network<PendingStep> {
     return { batch, q, vocab, data: logits.data as Float32Array };
   }
 
-  private picked(c: Cache, from: number[]): Cache {
-    return {
+  /** The cache a step extends: rows picked for the batch, tokens that left the clean set masked out. */
+  private past(p: PendingStep): Cache {
+    const c = p.base as Cache;
+    const from = p.from;
+    const picked = from ? {
       ...c, keys: pickRows(c.keys, 1, from), values: pickRows(c.values, 1, from), decKeys: pickRows(c.decKeys, 1, from),
       decValues: pickRows(c.decValues, 1, from), mask: pickRows(c.mask, 0, from),
-    };
+    } : c;
+    if (p.drop.every((d) => d.length === 0)) return picked;
+    const [B, P] = picked.mask.dims;
+    const mask = Uint8Array.from(picked.mask.data as Uint8Array);
+    p.drop.forEach((d, b) => d.forEach((k) => { mask[b * P + k] = 0; }));
+    return { ...picked, mask: new (T())('bool', mask, [B, P]) };
   }
 
   private emptyCache(B: number): Cache {

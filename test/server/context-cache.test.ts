@@ -64,6 +64,25 @@ describe('approximate context cache (models/pgm-code)', () => {
     assert.ok(network.extends >= 1);
   });
 
+  it('a token leaving the clean set (a healing re-draw) is masked out of the cache, not re-encoded', async () => {
+    const net = m.networkFor(0) as CachedNetwork;
+    const clean = (n: number, skip = -1) => {
+      const pos = Array.from({ length: n }, (_, i) => i).filter((i) => i !== skip);
+      return { batch: 1, n: pos.length, ids: Int32Array.from(pos, (p) => 3 + p), pos: Int32Array.from(pos), mask: new Uint8Array(pos.length).fill(1) };
+    };
+    const q = { batch: 1, q: 1, pos: Int32Array.of(60) };
+    const round = async (c: ReturnType<typeof clean>) => net.decode(await net.encode(c), c, q);
+    await round(clean(40));
+    const masked = await round(clean(40, 39));
+    assert.deepEqual([net.fullEncodes, net.extends], [1, 1]);
+    assert.ok(masked.data.every(Number.isFinite));
+    // the mask takes effect: the same round with the token still in the clean set differs
+    const kept = m.networkFor(0) as CachedNetwork;
+    await kept.decode(await kept.encode(clean(40)), clean(40), q);
+    const same = await kept.decode(await kept.encode(clean(40)), clean(40), q);
+    assert.ok(same.data.some((x, i) => Math.abs(x - masked.data[i]) > 1e-3));
+  });
+
   it('refresh N re-encodes in full every N rounds', async () => {
     const net = (await fill(3)).net as CachedNetwork;
     const rounds = net.fullEncodes + net.extends;

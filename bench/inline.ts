@@ -3,9 +3,10 @@
  *  1. Through the language server (bench/server.ts), servers alternated request by request:
  *     models/pgm-code at the default settings and with exact inline sampling, plus the
  *     random-weight benchmark model (bench/.graphs/pgm, when `npm run bench` has made it).
- *  2. Where the time of one inline fill goes, in process (same text, same settings): tokenize +
- *     window, network calls, the rest (sampler: softmax/top-p/draw, healing, bookkeeping); the
- *     LSP round trip is the server p50 minus the in-process p50; the client's debounce is the
+ *  2. Where the time of one inline fill goes, in process (same text, same settings, the default
+ *     inline.candidates): tokenize + window, network calls, the rest (sampler: softmax/top-p/draw,
+ *     healing, bookkeeping); "server - fill" is the server p50 minus the in-process p50 (LSP round
+ *     trip, queueing, candidate ranking and the syntax check); the client's debounce is the
  *     inline.debounceMs setting (a wait, not work; test/e2e measures keystroke to ghost text).
  *   BENCH_REPS (default 30), BENCH_FILLS (RSS run, default 1000).
  */
@@ -56,7 +57,7 @@ async function breakdown(dir: string, contextCache: number | null, reps: number)
     planRows(text, [hole], m.tokenizer, { window: effectiveWindow(0, m.manifest.architecture.canvas), doc: m.manifest.specialIds.doc });
     const window = performance.now() - t0;
     const t1 = performance.now();
-    await fillHoles({ ...engine, network: t.net }, { text, holes: [hole], window: 0, sampler: { ...opts.sampler, seed: i } });
+    await fillHoles({ ...engine, network: t.net }, { text, holes: [hole], window: 0, candidates: opts.candidates, sampler: { ...opts.sampler, seed: i } });
     const total = performance.now() - t1;
     if (i >= 2) rows.push({ total, window, network: t.ms(), sampler: total - window - t.ms() });
   }
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
     '',
     `Where one inline fill's time goes (in process, medians, ms; the client waits inline.debounceMs = ${DEFAULT_SETTINGS.inline.debounceMs} ms after the last keystroke before asking):`,
     '',
-    '| model, sampling | fill (in process) | tokenize + window | network calls | sampler and the rest | LSP round trip (server p50 - fill) |',
+    `| model, sampling (${DEFAULT_SETTINGS.inline.candidates} candidates) | fill (in process) | tokenize + window | network calls | sampler and the rest | server p50 - fill (LSP, ranking, syntax check) |`,
     '|---|---:|---:|---:|---:|---:|',
     ...parts.map(({ label, b }, i) => `| ${label} | ${f(b.total)} | ${f(b.window, 2)} | ${f(b.network)} | ${f(b.sampler)} | ${f(server[i].inlineP50 - b.total)} |`),
   ];

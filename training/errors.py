@@ -23,7 +23,7 @@ class ConfigError(UserError, ValueError):
     """A run config that cannot be used (unknown key, bad value, not JSON)."""
 
 
-EXPECTED = (UserError, CheckpointError, FileNotFoundError, NotADirectoryError, IsADirectoryError,
+EXPECTED = (UserError, CheckpointError, FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError,
             PermissionError, json.JSONDecodeError)
 
 

@@ -17,13 +17,23 @@ class TrainConfig:
     data: str = "data/tokens"          # folder with train.bin, val.bin, meta.json
     batch_size: int = 12               # per process, per micro-step
     grad_accum: int = 1
-    lr: float = 1e-3
+    lr: float = 1e-3                   # AdamW peak rate (all parameters, or non-Muon ones)
+    optimizer: str = "adamw"           # "adamw" or "muon" (Muon on hidden matrices): training/optim.py
+    muon_lr: float = 0.02
+    muon_momentum: float = 0.95
+    schedule: str = "constant"         # "constant" (warm-up then flat) or "wsd" (+ linear cooldown)
+    cooldown_fraction: float = 0.2     # wsd: share of the run spent cooling down to 0
     warmup_steps: int = 500
     weight_decay: float = 0.01
     grad_clip: float = 1.0
     ema_decay: float = 0.999
     max_steps: int = 1_000_000
     max_minutes: float = 0.0           # stop after this wall time (0 = no limit)
+    budget_minutes: float = 0.0        # the schedule's horizon on `clock`, over resumes: the wsd
+                                       # cooldown ends and the run stops there (0 = max_minutes,
+                                       # else max_steps); max_minutes can stop a session earlier
+    clock: str = "wall"                # budget clock: "wall" or "cpu" (process CPU time, for A/Bs
+                                       # on a shared machine)
     ckpt_every_minutes: float = 10.0
     log_every: int = 20
     eval_every: int = 500
@@ -31,10 +41,20 @@ class TrainConfig:
     seed: int = 0
     bf16: bool = True                  # autocast on CUDA only
     threads: int = 0                   # torch CPU threads (0 = torch default)
+    compile: bool = True               # torch.compile the model (CUDA only)
+    attention: str = "mask"            # "mask" (dense boolean mask, SDPA) or "flex" (FlexAttention
+                                       # block masks, CUDA only; see model.py)
+    peak_flops: float = 989e12         # for MFU in the log: H100/H200 SXM dense bf16
 
     @classmethod
     def from_dict(cls, d: dict) -> "TrainConfig":
         return strict_init(cls, d, "train")
+
+    def __post_init__(self):
+        for key, allowed in (("optimizer", ("adamw", "muon")), ("schedule", ("constant", "wsd")),
+                             ("clock", ("wall", "cpu")), ("attention", ("mask", "flex"))):
+            if getattr(self, key) not in allowed:
+                raise ValueError(f"train.{key} must be one of {allowed}, got {getattr(self, key)!r}")
 
 
 @dataclass

@@ -29,6 +29,11 @@ class PGMConfig:
     d_ff: int = 1024
     dropout: float = 0.0
     rope_base: float = 10000.0
+    # architecture flags (docs/training.md has the A/B); the defaults are v1's architecture
+    qk_norm: bool = False          # RMS-normalise queries and keys per head (learned scale)
+    mlp: str = "gelu"              # "gelu" or "relu2" (squared ReLU)
+    bias: bool = True              # biases in MLP linears and LayerNorms
+    zero_init_out: bool = False    # attention output and MLP down projections start at zero
 
     @classmethod
     def from_dict(cls, d: dict) -> "PGMConfig":
@@ -37,6 +42,8 @@ class PGMConfig:
     def __post_init__(self):
         if self.d_model % self.n_heads or (self.d_model // self.n_heads) % 2:
             raise ValueError("d_model / n_heads must be an even integer (RoPE rotates pairs)")
+        if self.mlp not in ("gelu", "relu2"):
+            raise ValueError(f"mlp must be 'gelu' or 'relu2', got {self.mlp!r}")
 
 
 def rope_tables(pos: torch.Tensor, head_dim: int, base: float):
@@ -60,11 +67,47 @@ def sinusoid(pos: torch.Tensor, dim: int) -> torch.Tensor:
     return torch.cat([ang.sin(), ang.cos()], dim=-1)
 
 
-def attend(q, k, v, allow: torch.Tensor) -> torch.Tensor:
+def layer_norm(cfg: PGMConfig) -> nn.LayerNorm:
+    return nn.LayerNorm(cfg.d_model, bias=cfg.bias)
+
+
+class RMSNorm(nn.Module):
+    """x / rms(x) * scale over the last dim, written out so every ONNX opset exports it."""
+
+    def __init__(self, dim: int, eps: float = 1e-6):
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(dim))
+
+    def forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
+
+
+def group_block_masks(groups: torch.Tensor):
+    """FlexAttention block masks for the training pass (same group / other group), built from
+    the [B, L] group ids without materialising a dense [B, L, L] mask."""
+    from torch.nn.attention.flex_attention import create_block_mask
+    b, n = groups.shape
+
+    def same(bi, h, qi, ki):
+        return groups[bi, qi] == groups[bi, ki]
+
+    def other(bi, h, qi, ki):
+        return groups[bi, qi] != groups[bi, ki]
+
+    return (create_block_mask(same, b, None, n, n, device=groups.device),
+            create_block_mask(other, b, None, n, n, device=groups.device))
+
+
+def attend(q, k, v, allow) -> torch.Tensor:
     """Masked attention; rows with no allowed key return zeros instead of NaN.
 
-    q: [B, H, Nq, hd], k/v: [B, H, Nk, hd], allow: bool [B, Nq, Nk].
+    q: [B, H, Nq, hd], k/v: [B, H, Nk, hd], allow: bool [B, Nq, Nk], or a FlexAttention
+    BlockMask (training path with `flex_attention` on; its empty rows are zero as well).
     """
+    if not isinstance(allow, torch.Tensor):
+        from torch.nn.attention.flex_attention import flex_attention
+        return flex_attention(q, k, v, block_mask=allow)
     has_key = allow.any(dim=-1, keepdim=True)  # [B, Nq, 1]
     allow = allow | ~has_key
     out = F.scaled_dot_product_attention(q, k, v, attn_mask=allow.unsqueeze(1))
@@ -82,27 +125,30 @@ class Attention(nn.Module):
         self.q = nn.Linear(cfg.d_model, cfg.d_model, bias=False)
         self.kv = nn.Linear(cfg.d_model, 2 * cfg.d_model, bias=False)
         self.o = nn.Linear(cfg.d_model, cfg.d_model, bias=False)
+        self.o.is_output_proj = True
+        self.q_norm = RMSNorm(self.hd) if cfg.qk_norm else nn.Identity()
+        self.k_norm = RMSNorm(self.hd) if cfg.qk_norm else nn.Identity()
 
     def split(self, x):
         b, n, _ = x.shape
         return x.view(b, n, self.h, self.hd).transpose(1, 2)
 
     def keys_values(self, xkv, kv_pos):
-        """Per-token keys (RoPE applied) and values [B, H, N, hd]: what a context cache keeps."""
+        """Per-token keys (QK-norm and RoPE applied) and values [B, H, N, hd]: what a context
+        cache keeps."""
         k, v = self.kv(xkv).chunk(2, dim=-1)
         ck, sk = rope_tables(kv_pos, self.hd, self.base)
-        return apply_rope(self.split(k), ck, sk), self.split(v)
+        return apply_rope(self.k_norm(self.split(k)), ck, sk), self.split(v)
 
     def attend_to(self, xq, q_pos, k, v, allow):
         """Queries from xq over given keys/values (from keys_values)."""
         cq, sq = rope_tables(q_pos, self.hd, self.base)
-        out = attend(apply_rope(self.split(self.q(xq)), cq, sq), k, v, allow)
+        out = attend(apply_rope(self.q_norm(self.split(self.q(xq))), cq, sq), k, v, allow)
         b, _, n, _ = out.shape
         return self.o(out.transpose(1, 2).reshape(b, n, self.h * self.hd))
 
     def forward(self, xq, q_pos, xkv, kv_pos, allow):
         return self.attend_to(xq, q_pos, *self.keys_values(xkv, kv_pos), allow)
-
 
 def dropout(p: float) -> nn.Module:
     # Identity when unused, so graphs exported in training mode carry no Dropout nodes.
@@ -112,18 +158,22 @@ def dropout(p: float) -> nn.Module:
 class MLP(nn.Module):
     def __init__(self, cfg: PGMConfig):
         super().__init__()
-        self.up = nn.Linear(cfg.d_model, cfg.d_ff)
-        self.down = nn.Linear(cfg.d_ff, cfg.d_model)
+        self.up = nn.Linear(cfg.d_model, cfg.d_ff, bias=cfg.bias)
+        self.down = nn.Linear(cfg.d_ff, cfg.d_model, bias=cfg.bias)
+        self.down.is_output_proj = True
+        self.relu2 = cfg.mlp == "relu2"
         self.drop = dropout(cfg.dropout)
 
     def forward(self, x):
-        return self.drop(self.down(F.gelu(self.up(x))))
+        h = self.up(x)
+        h = F.relu(h).square() if self.relu2 else F.gelu(h)
+        return self.drop(self.down(h))
 
 
 class EncoderBlock(nn.Module):
     def __init__(self, cfg: PGMConfig):
         super().__init__()
-        self.ln1, self.ln2 = nn.LayerNorm(cfg.d_model), nn.LayerNorm(cfg.d_model)
+        self.ln1, self.ln2 = layer_norm(cfg), layer_norm(cfg)
         self.attn, self.mlp = Attention(cfg), MLP(cfg)
         self.drop = dropout(cfg.dropout)
 
@@ -138,7 +188,7 @@ class DecoderBlock(nn.Module):
 
     def __init__(self, cfg: PGMConfig):
         super().__init__()
-        self.ln1, self.ln2 = nn.LayerNorm(cfg.d_model), nn.LayerNorm(cfg.d_model)
+        self.ln1, self.ln2 = layer_norm(cfg), layer_norm(cfg)
         self.attn, self.mlp = Attention(cfg), MLP(cfg)
         self.drop = dropout(cfg.dropout)
 
@@ -154,8 +204,9 @@ class GroupSwap(nn.Module):
         super().__init__()
         self.d = cfg.d_model
         self.u = nn.Parameter(torch.zeros(cfg.d_model))
-        self.ln = nn.LayerNorm(cfg.d_model)
+        self.ln = layer_norm(cfg)
         self.attn = Attention(cfg)
+        self.attn.o.is_output_proj = False  # not a residual branch: it starts the decoder stream
 
     def forward(self, q_pos, mem, mem_pos, allow):
         x = self.ln(self.u + sinusoid(q_pos, self.d))
@@ -168,19 +219,21 @@ class PartitionTransformer(nn.Module):
         self.cfg = cfg
         self.embed = nn.Embedding(cfg.vocab_size, cfg.d_model)
         self.enc = nn.ModuleList(EncoderBlock(cfg) for _ in range(cfg.n_enc))
-        self.enc_ln = nn.LayerNorm(cfg.d_model)
+        self.enc_ln = layer_norm(cfg)
         self.swap = GroupSwap(cfg)
         self.dec = nn.ModuleList(DecoderBlock(cfg) for _ in range(cfg.n_dec))
-        self.head_ln = nn.LayerNorm(cfg.d_model)
+        self.head_ln = layer_norm(cfg)
         self.head = nn.Linear(cfg.d_model, cfg.vocab_size, bias=False)
+        self.flex_attention = False  # training pass only; a trainer switch, not part of the weights
         self.apply(self._init)
 
-    @staticmethod
-    def _init(m):
+    def _init(self, m):
         if isinstance(m, (nn.Linear, nn.Embedding)):
             nn.init.normal_(m.weight, std=0.02)
             if getattr(m, "bias", None) is not None:
                 nn.init.zeros_(m.bias)
+            if self.cfg.zero_init_out and getattr(m, "is_output_proj", False):
+                nn.init.zeros_(m.weight)
 
     def num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())
@@ -204,9 +257,13 @@ class PartitionTransformer(nn.Module):
         predicted from the other group only."""
         b, n = ids.shape
         pos = torch.arange(n, device=ids.device).expand(b, n)
-        same = groups.unsqueeze(2) == groups.unsqueeze(1)
+        if self.flex_attention:
+            same, other = group_block_masks(groups)
+        else:
+            same = groups.unsqueeze(2) == groups.unsqueeze(1)
+            other = ~same
         mem = self._encode(ids, pos, same)
-        return self._decode(pos, mem, pos, ~same)
+        return self._decode(pos, mem, pos, other)
 
     # --- inference path: clean tokens in, queried positions out -------------------------------
     def encode(self, clean_ids, clean_pos, clean_mask):

@@ -33,7 +33,9 @@ from training.config import RunConfig
 from training.errors import UserError, add_debug_flag, run_cli
 from training.model import PartitionTransformer, PGMConfig
 from training.objective import make_batch, nelbo_nats_per_token, weighted_loss
+from training.optim import lr_multiplier, make_optimizer, set_lr
 from training.runcontrol import Progress, StopControl, stop_message
+from training.speed import flops_per_token, prepare_model
 from training.runfolder import RunFolder
 
 
@@ -58,17 +60,6 @@ def load_stream(data_dir: Path, split: str, device) -> torch.Tensor:
         raise UserError(f"{path} missing: build the token streams first (python -m training.tokenizer encode)")
     arr = np.fromfile(path, dtype=np.uint16).astype(np.int32)
     return torch.from_numpy(arr).to(device)
-
-
-def lr_at(step: int, cfg) -> float:
-    return cfg.lr * min(1.0, (step + 1) / max(1, cfg.warmup_steps))
-
-
-def make_optimizer(model, cfg):
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "embed" not in n]
-    rest = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and "embed" not in n)]
-    return torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
-                              {"params": rest, "weight_decay": 0.0}], lr=cfg.lr, betas=(0.9, 0.95))
 
 
 @torch.no_grad()
@@ -116,28 +107,28 @@ class Trainer:
         torch.manual_seed(tc.seed)
         self.model = PartitionTransformer(cfg.model).to(self.device)
         self.ema = copy.deepcopy(self.model).eval()
-        self.opt = make_optimizer(self.model, tc)
+        self.opt = make_optimizer(self.model, tc, fused=self.device.type == "cuda")
         self.step, self.tokens, self.wall_prev = 0, 0, 0.0
-        self.extra = {}
+        self.extra = {"cpu_s": 0.0}
         self.resumed = resume and (out / "ckpt.pt").exists()
         if self.resumed:
             self._resume(out / "ckpt.pt")
         elif init_from:
             self._init_from(init_from)
-        self.ddp = self.model
+        self.ddp = prepare_model(self.model, tc, self.device)  # compile / FlexAttention on CUDA
         if self.world > 1:
             self.ddp = torch.nn.parallel.DistributedDataParallel(
-                self.model, device_ids=[self.device.index] if self.device.type == "cuda" else None)
+                self.ddp, device_ids=[self.device.index] if self.device.type == "cuda" else None)
 
     def _resume(self, path: Path):
         ck = load_checked(path, FORMAT)
-        if ck["config"]["model"] != self.cfg.to_dict()["model"]:
+        if PGMConfig.from_dict(ck["config"]["model"]) != self.cfg.model:  # old files: defaults
             raise UserError(f"{path} was trained with another model config: {ck['config']['model']}")
         self.model.load_state_dict(ck["model"])
         self.ema.load_state_dict(ck["ema"])
         self.opt.load_state_dict(ck["opt"])
         self.step, self.tokens, self.wall_prev = ck["step"], ck["tokens"], ck["wall_s"]
-        self.extra = ck.get("extra", {})
+        self.extra = {"cpu_s": 0.0, **ck.get("extra", {})}
 
     def _init_from(self, path: Path):
         """Start from shipped weights: fresh optimizer, warm-up again, provenance kept."""
@@ -147,7 +138,7 @@ class Trainer:
         self.model.load_state_dict(weights)
         self.ema.load_state_dict(weights)
         # cumulative over chains of runs: what the starting weights had seen, all told
-        self.extra = {"init_from": str(path),
+        self.extra = {"cpu_s": 0.0, "init_from": str(path),
                       "tokens_before": prov.get("tokens", 0) + prov.get("tokens_before", 0),
                       "wall_s_before": prov.get("wall_s", 0.0) + prov.get("wall_s_before", 0.0)}
 
@@ -162,6 +153,7 @@ class Trainer:
             print(json.dumps(rec), flush=True)
 
     def save(self):
+        self.extra["cpu_s"] = self.cpu_now()
         if self.rank == 0:
             save_training(self.out / "ckpt.pt", model=self.model, ema=self.ema, opt=self.opt,
                           step=self.step, tokens=self.tokens, wall_s=self.wall_now(),
@@ -172,10 +164,34 @@ class Trainer:
     def wall_now(self) -> float:
         return self.wall_prev + (time.time() - self.t_start)
 
+    def cpu_now(self) -> float:
+        """Process CPU time over the whole run (all sessions)."""
+        return self.cpu_prev + (time.process_time() - self.cpu_start)
+
+    def progress(self) -> float:
+        """Share of the run done, for the schedule: steps, or time on the schedule's horizon
+        (train.budget_minutes on train.clock, else train.max_minutes of wall time)."""
+        tc = self.cfg.train
+        p = self.step / max(1, tc.max_steps)
+        if tc.budget_minutes:
+            used = self.cpu_now() if tc.clock == "cpu" else self.wall_now()
+            p = max(p, used / (tc.budget_minutes * 60))
+        elif tc.max_minutes:
+            p = max(p, self.wall_now() / (tc.max_minutes * 60))
+        return min(1.0, p)
+
+    def lr_mult(self) -> float:
+        return lr_multiplier(self.step, self.progress(), self.cfg.train)
+
+    def stop_reason(self, ctl: StopControl) -> str | None:
+        reason = ctl.reason(self.step, self.wall_now())
+        if reason is None and self.cfg.train.budget_minutes and self.progress() >= 1.0:
+            reason = "budget_minutes"
+        return self._agree(ctl, reason)
+
     def train_step(self) -> float:
         tc, L = self.cfg.train, self.cfg.model.canvas
-        for g in self.opt.param_groups:
-            g["lr"] = lr_at(self.step, tc)
+        set_lr(self.opt, self.lr_mult(), tc)
         gen = torch.Generator(device=self.device)
         gen.manual_seed(tc.seed * 1_000_003 + self.step * 1009 + self.rank)
         total = 0.0
@@ -200,16 +216,19 @@ class Trainer:
         """Train until a budget is used or a signal arrives; returns the reason (runcontrol)."""
         tc = self.cfg.train
         self.t_start, last_ckpt = time.time(), time.time()
+        self.cpu_start, self.cpu_prev = time.process_time(), self.extra.get("cpu_s", 0.0)
+        flops_tok = flops_per_token(self.cfg.model)
         bar = Progress(ctl, self.step, self.wall_prev,
                        enabled=self.rank == 0 and not os.environ.get("TQDM_DISABLE"))
         loss_acc, n_acc, t_log = 0.0, 0, time.time()
-        while not (reason := self._agree(ctl, ctl.reason(self.step, self.wall_now()))):
+        while not (reason := self.stop_reason(ctl)):
             loss_acc += self.train_step()
             n_acc += 1
             if self.step % tc.log_every == 0:
                 tps = n_acc * tc.batch_size * self.cfg.model.canvas * tc.grad_accum * self.world / (time.time() - t_log)
-                self.log_line({"step": self.step, "loss": loss_acc / n_acc, "lr": lr_at(self.step, tc),
-                               "tokens": self.tokens, "tokens_per_s": tps, "wall_s": self.wall_now()})
+                self.log_line({"step": self.step, "loss": loss_acc / n_acc, "lr_mult": self.lr_mult(),
+                               "tokens": self.tokens, "tokens_per_s": tps, "wall_s": self.wall_now(),
+                               "cpu_s": self.cpu_now(), "mfu": tps * flops_tok / (tc.peak_flops * self.world)})
                 bar.update(self.step, self.wall_now(), loss=f"{loss_acc / n_acc:.3f}", tok_s=f"{tps:,.0f}")
                 loss_acc, n_acc, t_log = 0.0, 0, time.time()
             else:
@@ -224,14 +243,15 @@ class Trainer:
         if self.rank == 0:
             final = {} if reason == "signal" else self.eval_ema()  # an interrupted run exits quickly
             self.log_line({"event": "interrupted" if reason == "signal" else "finished", "reason": reason,
-                           "step": self.step, "tokens": self.tokens, "wall_s": self.wall_now(), **final})
+                           "step": self.step, "tokens": self.tokens, "wall_s": self.wall_now(),
+                           "cpu_s": self.cpu_now(), **final})
         return reason
 
     def _agree(self, ctl: StopControl, reason: str | None) -> str | None:
         """All processes stop at the same step: the strongest reason any of them has."""
         if self.world == 1:
             return reason
-        order = [None, "max_steps", "max_minutes", "signal"]
+        order = [None, "max_steps", "budget_minutes", "max_minutes", "signal"]
         t = torch.tensor([order.index(reason)], device=self.device)
         torch.distributed.all_reduce(t, op=torch.distributed.ReduceOp.MAX)
         agreed = order[int(t.item())]
@@ -276,7 +296,9 @@ def main(argv=None) -> int:
                   file=sys.stderr)
         reason = trainer.run(ctl)
         if trainer.rank == 0:
-            print(f"train: {stop_message(reason, ctl, trainer.step, trainer.wall_now(), argv)}", file=sys.stderr)
+            msg = (f"finished: train.budget_minutes used on the {cfg.train.clock} clock (step {trainer.step})"
+                   if reason == "budget_minutes" else stop_message(reason, ctl, trainer.step, trainer.wall_now(), argv))
+            print(f"train: {msg}", file=sys.stderr)
         if trainer.world > 1:
             torch.distributed.destroy_process_group()
         return ctl.exit_code()

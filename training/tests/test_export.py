@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
+import pytest
 import torch
 
 from training.export import export_model
@@ -12,9 +13,19 @@ from training.model import PartitionTransformer, PGMConfig
 TOKENIZER = Path(__file__).resolve().parents[2] / "models" / "tiny" / "tokenizer.json"
 
 
-def test_export_parity_and_dynamic_shapes(tmp_path):
+FLAGS = [{}, {"qk_norm": True}, {"mlp": "relu2"}, {"bias": False},
+         {"qk_norm": True, "mlp": "relu2", "bias": False, "zero_init_out": True}]
+
+
+@pytest.mark.parametrize("flags", FLAGS, ids=lambda f: "+".join(f) or "v1")
+def test_export_parity_and_dynamic_shapes(tmp_path, flags):
     torch.manual_seed(0)
-    m = PartitionTransformer(PGMConfig(vocab_size=4096, canvas=64, d_model=32, n_heads=2, n_enc=1, n_dec=1, d_ff=64))
+    m = PartitionTransformer(PGMConfig(vocab_size=4096, canvas=64, d_model=32, n_heads=2, n_enc=1, n_dec=1, d_ff=64,
+                                       **flags))
+    if flags.get("zero_init_out"):  # trained weights are not zero: give the projections values
+        with torch.no_grad():
+            for p in m.parameters():
+                p.add_(torch.randn_like(p) * 0.02)
     worst = export_model(m, TOKENIZER, tmp_path, "t", "test", {})
     assert worst < 1e-4
     manifest = json.loads((tmp_path / "manifest.json").read_text())
@@ -52,10 +63,12 @@ def test_reference_sampler_fills_and_respects_capacity():
     assert exact == again  # same seed, same fill
 
 
-def test_onnx_graphs_hold_every_parameter_in_fp16_and_read_back(tmp_path):
+@pytest.mark.parametrize("flags", [{}, {"qk_norm": True, "mlp": "relu2", "bias": False}], ids=["v1", "v2flags"])
+def test_onnx_graphs_hold_every_parameter_in_fp16_and_read_back(tmp_path, flags):
     from training.checkpoint import load_weights_any
     torch.manual_seed(1)
-    m = PartitionTransformer(PGMConfig(vocab_size=4096, canvas=64, d_model=32, n_heads=2, n_enc=2, n_dec=1, d_ff=64))
+    m = PartitionTransformer(PGMConfig(vocab_size=4096, canvas=64, d_model=32, n_heads=2, n_enc=2, n_dec=1, d_ff=64,
+                                       **flags))
     export_model(m, TOKENIZER, tmp_path, "t", "test", {})
     state, cfg, _ = load_weights_any(tmp_path)
     ref = m.state_dict()

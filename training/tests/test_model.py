@@ -1,18 +1,23 @@
 """The Partition Transformer: training path == inference path, no leakage, finite edge cases."""
+from dataclasses import replace
+
+import pytest
 import torch
 
 from training.model import PartitionTransformer, PGMConfig
 
 CFG = PGMConfig(vocab_size=64, canvas=32, d_model=32, n_heads=2, n_enc=2, n_dec=2, d_ff=64)
+V2 = replace(CFG, qk_norm=True, mlp="relu2", bias=False)
 
 
-def make(seed=0):
+def make(seed=0, cfg=CFG):
     torch.manual_seed(seed)
-    return PartitionTransformer(CFG).eval()
+    return PartitionTransformer(cfg).eval()
 
 
-def test_training_path_equals_inference_path_with_packed_clean_tokens_and_query_subset():
-    m = make()
+@pytest.mark.parametrize("cfg", [CFG, V2], ids=["v1", "v2flags"])
+def test_training_path_equals_inference_path_with_packed_clean_tokens_and_query_subset(cfg):
+    m = make(0, cfg)
     L = CFG.canvas
     ids = torch.randint(0, CFG.vocab_size, (1, L))
     groups = (torch.rand(1, L) < 0.4).long()
@@ -67,3 +72,23 @@ def test_unknown_config_keys_are_rejected():
     import pytest
     with pytest.raises(ValueError, match="unknown model config keys"):
         PGMConfig.from_dict({"d_model": 32, "n_head": 2})
+
+
+def test_flex_attention_training_pass_matches_the_dense_mask_path():
+    """FlexAttention block masks (the CUDA path) give the dense-mask logits, empty groups included
+    (forward only: FlexAttention has no CPU backward)."""
+    m = make(2, V2)
+    ids = torch.randint(0, CFG.vocab_size, (3, CFG.canvas))
+    groups = (torch.rand(3, CFG.canvas) < 0.5).long()
+    groups[2] = 0  # decoder rows with no key at all
+    with torch.no_grad():
+        dense = m(ids, groups)
+        m.flex_attention = True
+        flex = m(ids, groups)
+    assert torch.allclose(dense, flex, atol=1e-5)
+
+
+def test_zero_init_zeroes_residual_output_projections_only():
+    m = make(0, replace(CFG, zero_init_out=True))
+    assert m.enc[0].attn.o.weight.abs().sum() == 0 and m.dec[1].mlp.down.weight.abs().sum() == 0
+    assert m.swap.attn.o.weight.abs().sum() > 0 and m.enc[0].mlp.up.weight.abs().sum() > 0

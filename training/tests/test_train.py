@@ -29,8 +29,9 @@ def make_data(d: Path) -> Path:
     return d
 
 
-def make_config(tmp: Path, data: Path, **train) -> Path:
-    cfg = {"model": {"vocab_size": 64, "canvas": 32, "d_model": 16, "n_heads": 2, "n_enc": 1, "n_dec": 1, "d_ff": 32},
+def make_config(tmp: Path, data: Path, model: dict | None = None, **train) -> Path:
+    cfg = {"model": {"vocab_size": 64, "canvas": 32, "d_model": 16, "n_heads": 2, "n_enc": 1, "n_dec": 1, "d_ff": 32,
+                     **(model or {})},
            "objective": {"max_capacity": 8},
            "train": {"data": str(data), "batch_size": 4, "warmup_steps": 2, "log_every": 1, "eval_every": 1000,
                      "eval_batches": 1, "ckpt_every_minutes": 0.0, "threads": 1, **train}}
@@ -48,9 +49,14 @@ def weights(path: Path):
     return load_checked(path, FORMAT)
 
 
-def test_resume_after_sigkill_matches_uninterrupted_run(tmp_path):
+V2 = ({"qk_norm": True, "mlp": "relu2", "bias": False, "zero_init_out": True},
+      {"optimizer": "muon", "schedule": "wsd", "cooldown_fraction": 0.5})
+
+
+@pytest.mark.parametrize("model,train", [({}, {}), V2], ids=["adamw-v1", "muon-wsd-v2flags"])
+def test_resume_after_sigkill_matches_uninterrupted_run(tmp_path, model, train):
     data = make_data(tmp_path / "data")
-    cfg = make_config(tmp_path, data, max_steps=12)
+    cfg = make_config(tmp_path, data, model, max_steps=12, **train)
     ref = run(["--config", str(cfg), "--out", str(tmp_path / "ref")])
     assert ref.returncode == 0, ref.stderr
     # same run, killed hard partway (checkpoint every step), then resumed

@@ -1,6 +1,6 @@
 """CPU A/B of trainer settings at small scale, each arm on the same process-CPU budget.
 
-    python training/ab.py --config training/configs/ab-small.json --out runs/ab \
+    python -m training.ab --config training/configs/ab-small.json --out runs/ab \
         --arm adamw= --arm muon=train.optimizer=muon --arm qk=train.optimizer=muon,model.qk_norm=true
 
 Each arm is `name=override,override,...` (the trainer's --set syntax). Arms run as
@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-TRAIN = Path(__file__).resolve().parent / "train.py"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def parse_arm(spec: str) -> tuple[str, list[str]]:
@@ -29,9 +29,10 @@ def parse_arm(spec: str) -> tuple[str, list[str]]:
 def launch(config: Path, out: Path, sets: list[str]) -> subprocess.Popen:
     out.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "TQDM_DISABLE": "1", "OMP_NUM_THREADS": "1"}
-    cmd = ["nice", "-n", "10", sys.executable, str(TRAIN), "--config", str(config), "--out", str(out),
-           "--resume", *[x for s in sets for x in ("--set", s)]]
-    return subprocess.Popen(cmd, env=env, stdout=open(out / "stdout.txt", "a"), stderr=subprocess.STDOUT)
+    cmd = ["nice", "-n", "10", sys.executable, "-m", "training.train", "--config", str(config.resolve()),
+           "--out", str(out.resolve()), "--resume", *[x for s in sets for x in ("--set", s)]]
+    return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=open(out / "stdout.txt", "a"),
+                            stderr=subprocess.STDOUT)
 
 
 def result(out: Path) -> dict | None:

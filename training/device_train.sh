@@ -1,36 +1,52 @@
 #!/usr/bin/env bash
-# Train the shipped model config at GPU scale with the same training code (training/train.py).
-# Used on a lent GPU machine (see docs/training.md): reads the token streams from CARRY
-# (train.bin.xz, val.bin, meta.json), trains for MINUTES, and writes the EMA weights (fp16,
-# shipped format, split into <16 MB parts) plus the JSONL log to OUT_DIR.
-#   CARRY=.carry OUT_DIR=$OUT MINUTES=8 bash training/device_train.sh
-# Re-assemble here with: cat OUT_DIR/weights.pt.part-* > weights.pt
+# One call on a lent GPU machine (see docs/training.md, "The device run"): unpack the carried
+# tokens (once per machine), train CONFIG for up to MINUTES more (resuming WORK/run if an earlier
+# call on the same warm machine left a checkpoint), checkpoint every CKPT_MIN minutes, and write
+# the fp16 EMA weights in parts of PART_SIZE (<16 MiB each) plus the log to OUT_DIR.
+#   CARRY=.carry OUT_DIR=$OUT MINUTES=7 BUDGET=10 bash training/device_train.sh
+# BUDGET is the whole run's training minutes: the warmup-stable-decay cooldown ends there and so
+# does the run. The same command again (same machine, still warm) continues the run exactly.
+# Here, afterwards: training/device_release.sh reassembles, checks, evaluates and releases.
 set -euo pipefail
+CONFIG=${CONFIG:-training/configs/pgm-v2.json}
 CARRY=${CARRY:-.carry}
 OUT_DIR=${OUT_DIR:-${OUT:-out}}
 MINUTES=${MINUTES:-8}
-BATCH=${BATCH:-512}
-LR=${LR:-2e-3}
+BUDGET=${BUDGET:-10}
+CKPT_MIN=${CKPT_MIN:-2}
+PART_SIZE=${PART_SIZE:-15m}
 PY=${PY:-python3}
 WORK=${WORK:-/tmp/pgm-device}
 export PYTHONUNBUFFERED=1 TQDM_DISABLE=1
-mkdir -p "$WORK/data" "$OUT_DIR"
+mkdir -p "$WORK" "$OUT_DIR"
 t0=$(date +%s)
-"$PY" -c "import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], 'wb'), 1 << 24)" \
-  "$CARRY/train.bin.xz" "$WORK/data/train.bin"
-cp "$CARRY/val.bin" "$CARRY/meta.json" "$WORK/data/"
+if [ ! -f "$WORK/data/meta.json" ]; then
+  "$PY" -m training.pack_tokens unpack --carry "$CARRY" --out "$WORK/data"
+fi
 echo "data ready in $(( $(date +%s) - t0 ))s: $(du -h "$WORK/data/train.bin" | cut -f1)"
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
 "$PY" -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available())"
+PREV_S=$("$PY" - "$WORK/run/log.jsonl" <<'PYEOF' 2>/dev/null || echo 0
+import json, sys
+walls = [r["wall_s"] for r in map(json.loads, open(sys.argv[1])) if "wall_s" in r]
+print(walls[-1] if walls else 0)
+PYEOF
+)
+STOP=$("$PY" -c "import sys; b, p, m = map(float, sys.argv[1:]); print(min(b, p / 60 + m) if b else p / 60 + m)" \
+  "$BUDGET" "$PREV_S" "$MINUTES")
+echo "trained $PREV_S s so far; this call stops at $STOP min of $BUDGET"
 NGPU=$("$PY" -c "import torch; print(max(1, torch.cuda.device_count()))")
 LAUNCH=("$PY")
 [ "$NGPU" -gt 1 ] && LAUNCH=("$PY" -m torch.distributed.run --standalone --nproc_per_node "$NGPU")
-"${LAUNCH[@]}" -m training.train --config training/configs/pgm-code.json --out "$WORK/run" \
-  --set train.data="\"$WORK/data\"" --set train.batch_size="$BATCH" --set train.lr="$LR" \
-  --set train.warmup_steps=300 --set train.max_minutes="$MINUTES" --set train.log_every=50 \
-  --set train.eval_every=1000 --set train.ckpt_every_minutes=3 ${EXTRA_SETS:-}
+# shellcheck disable=SC2086  # EXTRA_SETS is a list of --set arguments
+"${LAUNCH[@]}" -m training.train --config "$CONFIG" --out "$WORK/run" --resume \
+  --set train.data="\"$WORK/data\"" --set train.max_minutes="$STOP" --set train.budget_minutes="$BUDGET" \
+  --set train.ckpt_every_minutes="$CKPT_MIN" ${EXTRA_SETS:-}
 "$PY" -m training.checkpoint ship --ckpt "$WORK/run/ckpt.pt" --out "$WORK/weights.pt"
-split -b 15m -d "$WORK/weights.pt" "$OUT_DIR/weights.pt.part-"
+rm -f "$OUT_DIR"/weights.pt.part-*
+split -b "$PART_SIZE" -d "$WORK/weights.pt" "$OUT_DIR/weights.pt.part-"
+n_parts=$(find "$OUT_DIR" -name 'weights.pt.part-*' | wc -l)
+[ "$n_parts" -le 5 ] || { echo "weights need $n_parts parts of $PART_SIZE: \$OUT brings back 8 files" >&2; exit 1; }
 cp "$WORK/run/log.jsonl" "$WORK/run/config.json" "$OUT_DIR/"
-sha256sum "$WORK/weights.pt" | tee "$OUT_DIR/weights.sha256"
+(cd "$WORK" && sha256sum weights.pt) | tee "$OUT_DIR/weights.sha256"
 echo "done in $(( $(date +%s) - t0 ))s"

@@ -1,4 +1,4 @@
-"""A random-weight model folder at a run config's size, with context-cache graphs, for timing
+"""A random-weight model folder at a run config's size (with its context-cache graph), for timing
 candidate sizes before training them (docs/training.md, "Model size for v2").
 
     .venv/bin/python -m bench.random_model --config training/configs/pgm-v2.json --out /tmp/v2-random
@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import torch
@@ -37,7 +35,6 @@ def main(argv=None):
                 p.normal_(std=0.02)
     export_model(model, ROOT / "models" / "pgm-code" / "tokenizer.json", a.out, a.out.name,
                  "Random weights at a candidate size, for timing only.", {})
-    subprocess.run([sys.executable, "-m", "bench.cache_graphs", "--model", str(a.out)], cwd=ROOT, check=True)
     size = sum(f.stat().st_size for f in a.out.iterdir())
     print(json.dumps({"params": model.num_params(), "folder_bytes": size, "out": str(a.out)}))
 

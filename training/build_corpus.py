@@ -48,6 +48,8 @@ from collections import Counter
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 
+from training.near_dedupe import near_dedupe
+
 BUILDER_VERSION = "1.0.0"
 SHUFFLE_SEED = "pgm-infill-corpus-v1"
 MIN_SUCCESS_RATIO = 0.9
@@ -639,6 +641,9 @@ def main(argv: list[str] | None = None) -> int:
         print(progress_line(index, len(sources), result), flush=True)
         results.append(result)
     duplicates = dedupe(results)
+    near = near_dedupe(results)  # counted with the exact duplicates in the manifest
+    print(f"dedupe: {duplicates} exact and {near} near-duplicate files dropped", flush=True)
+    duplicates += near
     manifest = write_outputs(args.out, results, args.val_fraction, duplicates)
     print_summary(manifest, time.monotonic() - start)
     ok = manifest["packages_fetched"]

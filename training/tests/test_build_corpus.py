@@ -260,3 +260,16 @@ def test_manifest_records_output_checksums(tmp_path):
         (out / "train.jsonl").read_bytes()).hexdigest()
     assert json.loads((out / "manifest.json").read_text())["val_sha256"] == \
         hashlib.sha256(b"").hexdigest()
+
+
+def test_near_duplicates_are_dropped_distinct_files_kept():
+    from training.near_dedupe import near_dedupe
+    body = "\n".join(f"def f{i}(x):\n    return x * {i} + {i * 7} - helper(x, {i})" for i in range(40))
+    edited = body.replace("f3(x)", "f3(y)").replace("f17(x)", "g17(x)") + "\n# one more line\n"
+    other = "\n".join(f"class C{i}:\n    name = 'c{i}'\n    size = {i * 3}" for i in range(40))
+    rec = lambda src, text: bc.Record(src=src, lang="python", text=text, sha256=bc.sha256_text(text))  # noqa: E731
+    a = bc.PackageResult(source={}, records=[rec("a/x.py", body), rec("a/y.py", other)])
+    b = bc.PackageResult(source={}, records=[rec("b/x.py", edited), rec("b/z.py", other.replace("C", "K") + body[:200])])
+    assert near_dedupe([a, b]) == 1
+    assert [r.src for r in a.records] == ["a/x.py", "a/y.py"]  # first occurrence wins
+    assert [r.src for r in b.records] == ["b/z.py"]

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # One call on a lent GPU machine (see docs/training.md, "The device run"): unpack the carried
-# tokens (once per machine), train CONFIG for up to MINUTES more (resuming WORK/run if an earlier
-# call on the same warm machine left a checkpoint), checkpoint every CKPT_MIN minutes, and write
-# the fp16 EMA weights in parts of PART_SIZE (<16 MiB each) plus the log to OUT_DIR.
+# token shard (appended to the shards earlier calls on this machine unpacked), train CONFIG for up
+# to MINUTES more (resuming WORK/run if an earlier call on the same warm machine left a
+# checkpoint), checkpoint every CKPT_MIN minutes, and write the fp16 EMA weights in parts of
+# PART_SIZE (<16 MiB each) plus the log to OUT_DIR.
 #   CARRY=.carry OUT_DIR=$OUT MINUTES=7 BUDGET=10 bash training/device_train.sh
 # BUDGET is the whole run's training minutes: the warmup-stable-decay cooldown ends there and so
-# does the run. The same command again (same machine, still warm) continues the run exactly.
+# does the run. The same command again on the same (still warm) machine continues the run:
+# exactly, when it carries no new shard; with a new shard, on the longer token stream.
 # Here, afterwards: training/device_release.sh reassembles, checks, evaluates and releases.
 set -euo pipefail
 CONFIG=${CONFIG:-training/configs/pgm-v2.json}
@@ -20,9 +22,7 @@ WORK=${WORK:-/tmp/pgm-device}
 export PYTHONUNBUFFERED=1 TQDM_DISABLE=1
 mkdir -p "$WORK" "$OUT_DIR"
 t0=$(date +%s)
-if [ ! -f "$WORK/data/meta.json" ]; then
-  "$PY" -m training.pack_tokens unpack --carry "$CARRY" --out "$WORK/data"
-fi
+"$PY" -m training.pack_tokens unpack --carry "$CARRY" --out "$WORK/data"  # adds new shards only
 echo "data ready in $(( $(date +%s) - t0 ))s: $(du -h "$WORK/data/train.bin" | cut -f1)"
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
 "$PY" -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available())"

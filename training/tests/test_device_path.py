@@ -3,6 +3,7 @@ the second continues exactly) -> weights in parts -> device_release.sh (reassemb
 evaluate, release) -> the CLI fills a file with the released model."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,14 +34,23 @@ def make_tokens(d: Path, n_train=200_000, n_val=20_000) -> Path:
     return d
 
 
-def test_pack_keeps_the_longest_prefix_that_fits_and_unpacks_it_exactly(tmp_path):
+def test_pack_cuts_shards_that_fit_one_call_and_unpack_appends_them_once(tmp_path):
     data = make_tokens(tmp_path / "tokens")
-    packed = pack(data, tmp_path / "carry", max_mib=0.3, chunk_tokens=50_000)
-    assert (tmp_path / "carry" / "train.bin.xz").stat().st_size + (data / "val.bin").stat().st_size <= 0.3 * 2**20
-    assert 0 < packed["train_tokens"] < 200_000 and packed["train_tokens"] % 50_000 == 0
-    n = unpack(tmp_path / "carry", tmp_path / "out")
+    packed = pack(data, tmp_path / "packed", max_mib=0.3, chunk_tokens=50_000)
+    shards = packed["shards"]
+    assert len(shards) >= 2 and sum(s["tokens"] for s in shards) == 200_000
+    for s in shards:  # one shard + val.bin + meta.json per call
+        assert (tmp_path / "packed" / s["file"]).stat().st_size + (data / "val.bin").stat().st_size <= 0.3 * 2**20
     full = np.fromfile(data / "train.bin", dtype=np.uint16)
-    assert np.array_equal(np.fromfile(tmp_path / "out" / "train.bin", dtype=np.uint16), full[:n])
+    carry, out = tmp_path / "carry", tmp_path / "out"
+    carry.mkdir()
+    for name in ("val.bin", "meta.json", shards[0]["file"]):
+        shutil.copyfile(tmp_path / "packed" / name, carry / name)
+    assert unpack(carry, out) == shards[0]["tokens"]
+    shutil.copyfile(tmp_path / "packed" / shards[1]["file"], carry / shards[1]["file"])  # next call
+    n = unpack(carry, out)  # shard 0 is not appended twice
+    assert n == shards[0]["tokens"] + shards[1]["tokens"]
+    assert np.array_equal(np.fromfile(out / "train.bin", dtype=np.uint16), full[:n])
 
 
 def sh(script: str, env: dict, timeout=900):
@@ -52,7 +62,7 @@ def sh(script: str, env: dict, timeout=900):
 
 def test_tiny_device_path_end_to_end_on_cpu(tmp_path):
     data = make_tokens(tmp_path / "tokens")
-    pack(data, tmp_path / "carry", max_mib=8, chunk_tokens=50_000)
+    pack(data, tmp_path / "carry", max_mib=8, chunk_tokens=50_000)  # one shard holds it all
     cfg = tmp_path / "tiny.json"
     cfg.write_text(json.dumps({"model": MODEL, "objective": {"max_capacity": 32}, "train": TRAIN}))
     work, out = tmp_path / "work", tmp_path / "out"

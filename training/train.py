@@ -181,7 +181,12 @@ class Trainer:
         return min(1.0, p)
 
     def lr_mult(self) -> float:
-        return lr_multiplier(self.step, self.progress(), self.cfg.train)
+        p = self.progress()
+        if self.world > 1:  # clocks differ a little between processes: all take the furthest
+            t = torch.tensor([p], device=self.device)
+            torch.distributed.all_reduce(t, op=torch.distributed.ReduceOp.MAX)
+            p = float(t.item())
+        return lr_multiplier(self.step, p, self.cfg.train)
 
     def stop_reason(self, ctl: StopControl) -> str | None:
         reason = ctl.reason(self.step, self.wall_now())
@@ -191,7 +196,8 @@ class Trainer:
 
     def train_step(self) -> float:
         tc, L = self.cfg.train, self.cfg.model.canvas
-        set_lr(self.opt, self.lr_mult(), tc)
+        self.last_mult = self.lr_mult()
+        set_lr(self.opt, self.last_mult, tc)
         gen = torch.Generator(device=self.device)
         gen.manual_seed(tc.seed * 1_000_003 + self.step * 1009 + self.rank)
         total = 0.0
@@ -226,7 +232,7 @@ class Trainer:
             n_acc += 1
             if self.step % tc.log_every == 0:
                 tps = n_acc * tc.batch_size * self.cfg.model.canvas * tc.grad_accum * self.world / (time.time() - t_log)
-                self.log_line({"step": self.step, "loss": loss_acc / n_acc, "lr_mult": self.lr_mult(),
+                self.log_line({"step": self.step, "loss": loss_acc / n_acc, "lr_mult": self.last_mult,
                                "tokens": self.tokens, "tokens_per_s": tps, "wall_s": self.wall_now(),
                                "cpu_s": self.cpu_now(), "mfu": tps * flops_tok / (tc.peak_flops * self.world)})
                 bar.update(self.step, self.wall_now(), loss=f"{loss_acc / n_acc:.3f}", tok_s=f"{tps:,.0f}")

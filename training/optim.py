@@ -76,6 +76,8 @@ def make_optimizer(model, cfg, fused: bool = False):
         return opt
     if cfg.optimizer != "muon":
         raise ValueError(f"train.optimizer must be 'adamw' or 'muon', got {cfg.optimizer!r}")
+    if not hasattr(torch.optim, "Muon"):
+        raise ValueError(f"train.optimizer=muon needs torch.optim.Muon (torch >= 2.9), this is {torch.__version__}")
     muon = torch.optim.Muon([p for _, p in hidden], lr=cfg.muon_lr, weight_decay=cfg.weight_decay,
                             momentum=cfg.muon_momentum, adjust_lr_fn="original")
     adamw = torch.optim.AdamW([{"params": [p for _, p in other_mat], "weight_decay": cfg.weight_decay},

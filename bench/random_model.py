@@ -2,7 +2,7 @@
 candidate sizes before training them (docs/training.md, "Model size for v2").
 
     .venv/bin/python -m bench.random_model --config training/configs/pgm-v2.json --out /tmp/v2-random
-    flock /tmp/heavy.lock node --import tsx bench/size_server.ts /tmp/v2-random
+    flock /tmp/heavy.lock node --import tsx bench/size_server.ts 15 /tmp/v2-random
 
 Uses the shipped tokenizer (models/pgm-code). Fills are gibberish; only the timing means anything.
 """

@@ -7,6 +7,7 @@
  * parsing (whole file, tree-sitter), mean latency; and the confidence curve of the best score.
  *   node --import tsx bench/trust_eval.ts HELDOUT.jsonl PER_KIND MODEL_DIR OUT.json [config ...]
  * (PGM_CLI=path/to/cli.js runs another build.)
+ *   node --import tsx bench/trust_eval.ts --report OUT.json    reprints the tables from a saved run
  * configs: base (--candidates 1 --no-syntax), cand (default candidates, --no-syntax), full (defaults:
  * candidates + syntax), k2 / k8 (2 / 8 candidates + syntax)
  */
@@ -22,7 +23,7 @@ const CONFIGS: Record<string, string[]> = {
   base: ['--candidates', '1', '--no-syntax'], cand: ['--no-syntax'], full: [], k2: ['--candidates', '2'], k8: ['--candidates', '8'],
 };
 
-interface Hole { kind: Kind; file: string; lang: string; prefix: string; middle: string; suffix: string; parsedBefore: boolean }
+export interface Hole { kind: Kind; file: string; lang: string; prefix: string; middle: string; suffix: string; parsedBefore: boolean }
 
 export function similarity(a: string, b: string): number {
   if (a === b) return 1;
@@ -74,7 +75,7 @@ async function parses(lang: string, text: string): Promise<boolean> {
   return ok;
 }
 
-async function makeHoles(path: string, perKind: number): Promise<Hole[]> {
+export async function makeHoles(path: string, perKind: number): Promise<Hole[]> {
   const files = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { src: string; text: string })
     .map((f) => ({ ...f, lang: grammarForPath(f.src) })).filter((f): f is { src: string; text: string; lang: string } => f.lang !== null && f.text.length < 60_000);
   const holes: Hole[] = [];
@@ -110,6 +111,11 @@ function runCli(model: string, extra: string[], lines: object[]): Answer[] {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === '--report') {
+    const saved = JSON.parse(readFileSync(process.argv[3], 'utf8')) as { raw: Record<string, Row[]> };
+    console.log(summary(saved.raw) + '\n\n' + curves(saved.raw));
+    return;
+  }
   const [data, perKindArg, model, out, ...configs] = process.argv.slice(2);
   const holes = await makeHoles(data, Number(perKindArg));
   const report: Record<string, unknown> = { holes: holes.length, perKind: Number(perKindArg), model, rows: [] as unknown[] };
@@ -128,7 +134,30 @@ async function main(): Promise<void> {
   }
   report.raw = raw;
   writeFileSync(out, JSON.stringify(report, null, 1));
-  console.log(summary(raw));
+  console.log(summary(raw) + '\n\n' + curves(raw as Record<string, Row[]>));
+}
+
+interface Row { kind: Kind; em: number; es: number; kept: boolean | null; ms?: number; score?: number }
+
+/**
+ * The confidence gate's precision/coverage curve: for each threshold, the share of fills whose
+ * best score reaches it (shown) and their exact match and edit similarity, from the 'full'
+ * config (the product defaults), for inline (rest of line) and for all kinds.
+ */
+export function curves(raw: Record<string, Row[]>): string {
+  const rows = raw.full ?? Object.values(raw)[Object.keys(raw).length - 1];
+  const out: string[] = [];
+  for (const [name, sel] of [['rest of line (inline)', rows.filter((r) => r.kind === 'rest_of_line')], ['all kinds', rows]] as const) {
+    out.push(`${name}, ${sel.length} fills`, '| threshold | shown | EM of shown | edit sim. of shown |', '|---:|---:|---:|---:|');
+    for (const t of [-100, -1.5, -1.2, -1, -0.8, -0.7, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1]) {
+      const shown = sel.filter((r) => (r.score ?? -Infinity) >= t);
+      const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+      out.push(`| ${t === -100 ? 'none' : t} | ${(100 * shown.length / Math.max(1, sel.length)).toFixed(0)}% | ` +
+        `${(100 * mean(shown.map((r) => r.em))).toFixed(1)}% | ${mean(shown.map((r) => r.es)).toFixed(3)} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
 }
 
 export function summary(raw: Record<string, unknown[]>): string {

@@ -325,7 +325,7 @@ export const DEFAULT_SETTINGS: Readonly<PgmSettings> = Object.freeze({
   seed: null,
   capacity: 64,
   candidates: 4,
-  confidenceThreshold: -2,
+  confidenceThreshold: -0.8,
   inline: Object.freeze({ enabled: true, debounceMs: 250, maxTokens: 16, contextCache: 0, candidates: 3 }),
   executionProvider: 'auto',
   threads: 0,

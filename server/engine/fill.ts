@@ -77,7 +77,7 @@ export function effectiveWindow(window: number, canvas: number): number {
  * syntax check has fills of other lengths to choose from when no median-length one parses.
  * Ranking compares median-length candidates first (engine/rank.ts): the score, a mean
  * log-probability, prefers short fills, and picking by score across lengths cost edit
- * similarity (docs/benchmarks.md#candidates-and-syntax-check).
+ * similarity (docs/benchmarks.md, "Candidates and syntax check").
  */
 export const LENGTH_LEVELS: readonly number[] = [0.5, 0.5, 0.3, 0.7, 0.5, 0.2, 0.8, 0.5];
 

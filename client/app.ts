@@ -18,7 +18,8 @@ import { inlineOffReason, SECTION, type ClientSettings } from './settings';
 import { MANAGE_TRUST_COMMAND, RESTRICTED_HINT, type ServerView } from './serverState';
 import { StatusItem } from './statusItem';
 
-export const WALKTHROUGH_ID = 'pgm-infill.pgm-infill#pgmInfill.start';
+/** The walkthrough's id in package.json `contributes.walkthroughs` (VS Code prefixes the extension id). */
+export const WALKTHROUGH = 'start';
 
 export class PgmExtension {
   private settings: ClientSettings = readSettings();
@@ -80,7 +81,8 @@ export class PgmExtension {
       reg(Commands.toggleInline, () => this.toggleInline()),
       reg(Commands.openModelSetting, () => openModelSetting()),
       reg(Commands.openSample, () => openSample()),
-      reg(Commands.openWalkthrough, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false)),
+      reg(Commands.openWalkthrough, () => vscode.commands.executeCommand('workbench.action.openWalkthrough',
+        `${this.context.extension.id}#${WALKTHROUGH}`, false)),
     ];
   }
 

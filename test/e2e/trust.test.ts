@@ -332,7 +332,8 @@ describe('Fills a user can trust, in a real VS Code on real files', { timeout: 2
       await wb.runCommand('PGM: Show Denoising View');
       const view = wb.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
       await view.locator('#title', { hasText: name }).waitFor({ timeout: 30_000 });
-      await view.locator('.badge.low', { hasText: 'low confidence' }).waitFor({ timeout: 30_000 });
+      // The hole's own badge (the legend shows an example badge too).
+      await view.locator('.range h2 .badge.low', { hasText: 'low confidence' }).waitFor({ timeout: 30_000 });
       await wb.screenshot('t9-low-confidence');
       assert.match(await view.locator('#meta').textContent() ?? '', /applied · low confidence/);
       assert.match(status, /low confidence/);

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fillHoles } from '../server/engine/fill';
 import { loadModel, type LoadedModel } from '../server/model/host';
 import { engineOf } from '../server/lsp/requests';
-import { DEFAULT_SETTINGS } from '../server/protocol';
+import { DEFAULT_SETTINGS } from '../contract/settings';
 import { createRng, type Rng } from '../server/sampler/prng';
 import { checkFills } from '../server/syntax/check';
 import { grammarForPath } from '../server/syntax/grammars';

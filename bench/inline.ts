@@ -15,7 +15,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { effectiveWindow, fillHoles } from '../server/engine/fill';
 import { loadModel } from '../server/model/host';
-import { DEFAULT_SETTINGS } from '../server/protocol';
+import { DEFAULT_SETTINGS } from '../contract/settings';
 import { cacheOf, engineOf, resolveOptions } from '../server/lsp/requests';
 import { planRows } from '../server/sampler/window';
 import type { Network } from '../server/sampler/types';

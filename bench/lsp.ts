@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StreamMessageReader, StreamMessageWriter, createProtocolConnection, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
-import { PgmMethods, type StatusParams } from '../server/protocol';
+import { PgmMethods, type StatusParams } from '../contract/protocol';
 
 export interface BenchServer {
   conn: ProtocolConnection;

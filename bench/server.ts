@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PgmMethods } from '../server/protocol';
+import { PgmMethods } from '../contract/protocol';
 import { startServer, type BenchServer } from './lsp';
 import { median, percentile, time } from './ort';
 

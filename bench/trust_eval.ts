@@ -103,7 +103,7 @@ interface Answer { id: number; fill?: string; score?: number; parses?: boolean |
 function runCli(model: string, extra: string[], lines: object[]): Answer[] {
   // PGM_CLI: a frozen copy of the build, so rebuilding dist/ during a long run changes nothing
   const cli = process.env.PGM_CLI ?? join(__dirname, '../dist/cli.js');
-  const r = spawnSync(process.execPath, [cli, '--jsonl', '--model', model, '--provider', 'cpu', ...extra], {
+  const r = spawnSync(process.execPath, [cli, '--jsonl', '--model', model, '--provider', 'cpu', '--seed', '0', ...extra], {
     input: lines.map((l) => JSON.stringify(l)).join('\n') + '\n', maxBuffer: 1 << 28, encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`cli failed: ${r.stderr}`);

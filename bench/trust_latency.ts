@@ -8,7 +8,7 @@
 import { fillExplicit } from '../server/engine/explicit';
 import { loadModel } from '../server/model/host';
 import { cacheOf, engineOf } from '../server/lsp/requests';
-import { DEFAULT_SETTINGS as D } from '../server/protocol';
+import { DEFAULT_SETTINGS as D } from '../contract/settings';
 import { makeHoles } from './trust_eval';
 
 const SETTINGS: { name: string; k: number; syntax: boolean }[] = [

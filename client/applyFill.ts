@@ -5,7 +5,7 @@
  * keystroke racing the edit makes it fail instead of landing in the wrong place.
  */
 import * as vscode from 'vscode';
-import type { InfillEdit } from '../server/protocol';
+import type { InfillEdit } from '../contract/protocol';
 
 export type ApplyOutcome = 'applied' | 'stale' | 'failed';
 

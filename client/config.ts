@@ -3,14 +3,14 @@
  * changes, so everything downstream reads current values and changes apply without a reload.
  */
 import * as vscode from 'vscode';
+import { SETTINGS } from '../contract/settings';
 import { buildSettings, SECTION, type ClientSettings } from './settings';
 
 export function readSettings(): ClientSettings {
   const cfg = vscode.workspace.getConfiguration(SECTION);
   // Spread the section into a plain object; nested `inline.*` keys arrive as an object.
   const raw: Record<string, unknown> = {};
-  for (const key of ['steps', 'order', 'temperature', 'topP', 'seed', 'capacity', 'candidates', 'confidenceThreshold', 'inline',
-    'executionProvider', 'threads', 'contextCache', 'contextWindow', 'holeMarker']) {
+  for (const key of Object.keys(SETTINGS)) {
     raw[key] = cfg.get(key);
   }
   return buildSettings(raw, cfg.inspect<string>('modelPath'));

@@ -4,7 +4,7 @@
  * failures (a server error already shown is shown again as the same toast, never a second one).
  */
 import * as vscode from 'vscode';
-import { PgmErrorCodes } from '../server/protocol';
+import { PgmErrorCodes } from '../contract/protocol';
 import type { ErrorNotice } from './errorNotice';
 import type { LiveMessage } from './liveModel';
 import { errorText, type ServerOwner } from './serverOwner';

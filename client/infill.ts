@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import {
   PgmMethods, REQUEST_CANCELLED,
   type InfillParams, type InfillResult, type ProgressParams, type SamplingOptions,
-} from '../server/protocol';
+} from '../contract/protocol';
 import { applyFill } from './applyFill';
 import { readSettings } from './config';
 import { LiveDecorations } from './liveDecorations';

@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { InlineCompletionRequest, type LanguageClient, type Middleware } from 'vscode-languageclient/node';
-import { PgmErrorCodes, REQUEST_CANCELLED } from '../server/protocol';
+import { PgmErrorCodes, REQUEST_CANCELLED } from '../contract/protocol';
 import { debounce, prepareSuggestions } from './inlineText';
 import type { ServerView } from './serverState';
 import { inlineOffReason, type ClientSettings } from './settings';

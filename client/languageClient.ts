@@ -14,7 +14,7 @@ import {
   type Middleware,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { SETTINGS_SECTION } from '../server/protocol';
+import { SETTINGS_SECTION } from '../contract/settings';
 import { readSettings } from './config';
 
 export interface ClientParts {

@@ -4,7 +4,7 @@
  * opening the denoising view. Decorations only: the document is not touched until the end.
  */
 import * as vscode from 'vscode';
-import type { ProgressParams } from '../server/protocol';
+import type { ProgressParams } from '../contract/protocol';
 import { previewText } from './liveModel';
 
 const holeStyle = vscode.window.createTextEditorDecorationType({

@@ -3,7 +3,7 @@
  * that build them. The view keeps the latest frame of a fill: every hole position carries the
  * step it was committed at and its confidence, so replaying is filtering by step.
  */
-import type { ProgressParams, ProgressToken } from '../server/protocol';
+import type { ProgressParams, ProgressToken } from '../contract/protocol';
 
 export interface LiveRangeContext {
   /** Up to CONTEXT_CHARS of text before and after the hole, for orientation. */

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
-import type { ProgressParams } from '../server/protocol';
+import type { ProgressParams } from '../contract/protocol';
 import { frameMessage, type LiveMessage } from './liveModel';
 
 export const LIVE_VIEW_TYPE = 'pgmInfill.liveView';

@@ -2,7 +2,7 @@
  * Range arithmetic for fills, on plain LSP-shaped values: finding placeholder holes, ordering
  * requested ranges, and checking that a server answer edits only what was asked. Pure.
  */
-import type { InfillEdit } from '../server/protocol';
+import type { InfillEdit } from '../contract/protocol';
 
 export interface Pos { line: number; character: number }
 export interface Rng { start: Pos; end: Pos }

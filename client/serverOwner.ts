@@ -14,7 +14,7 @@ import {
   type LanguageClient,
   type Middleware,
 } from 'vscode-languageclient/node';
-import { PgmMethods, type ProgressParams, type StatusParams } from '../server/protocol';
+import { PgmMethods, type ProgressParams, type StatusParams } from '../contract/protocol';
 import { createLanguageClient } from './languageClient';
 import { RestartPolicy } from './restartPolicy';
 import { fixForMessage, type ServerView } from './serverState';

@@ -2,17 +2,12 @@
  * Typed, sanitised settings for the client, built from raw configuration values. Pure (the
  * `vscode` reads live in config.ts), so the security-relevant rules are unit-tested:
  * - the model path comes only from user/machine scope, never from a workspace or folder;
- * - every number is clamped, every enum checked (protocol.sanitizeSettings does the server half).
+ * - every value goes through contract/settings.ts's sanitiser (numbers clamped, enums checked).
  */
-import {
-  DEFAULT_SETTINGS,
-  sanitizeSettings,
-  type PgmSettings,
-  type SamplingOptions,
-} from '../server/protocol';
+import { type SamplingOptions } from '../contract/protocol';
+import { DEFAULT_SETTINGS, SETTINGS_SECTION, sanitizeSettings, type PgmSettings } from '../contract/settings';
 
-export const SECTION = 'pgmInfill';
-export const DEFAULT_HOLE_MARKER = '<FILL>'; // the CLI's default too (server/cli/args.ts)
+export const SECTION = SETTINGS_SECTION;
 
 /** What `WorkspaceConfiguration.inspect('modelPath')` reports, reduced to what we trust. */
 export interface ModelPathInspection {
@@ -35,18 +30,11 @@ export function trustedModelPath(inspection: ModelPathInspection | undefined): {
   return { path, ignoredWorkspaceValue };
 }
 
-function holeMarker(v: unknown): string {
-  // A marker must be visible text on one line; otherwise every empty string or newline would match.
-  if (typeof v !== 'string') return DEFAULT_HOLE_MARKER;
-  const m = v.trim();
-  return m.length > 0 && m.length <= 64 && !/[\r\n]/.test(m) ? m : DEFAULT_HOLE_MARKER;
-}
-
 /** Builds the client settings from the raw `pgmInfill` section and the model path inspection. */
 export function buildSettings(raw: unknown, modelPath: ModelPathInspection | undefined): ClientSettings {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const server = sanitizeSettings({ ...r, modelPath: trustedModelPath(modelPath).path });
-  return { server, holeMarker: holeMarker(r.holeMarker) };
+  return { server, holeMarker: server.holeMarker };
 }
 
 /** The sampling options sent with each explicit fill, so a settings change applies to the next one. */

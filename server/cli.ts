@@ -14,7 +14,7 @@ import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
 import { SERVER_VERSION, startServer } from './lsp/server';
 
 async function openModel(args: CliArgs): Promise<LoadedModel> {
-  const dir = resolveModelDir(args.model ?? '');
+  const dir = resolveModelDir(args.model);
   const m = await loadModel(dir, { executionProvider: args.provider, threads: args.threads });
   process.stderr.write(`model ${m.manifest.name} (${dir}) on ${m.device}, loaded in ${m.loadMs.toFixed(0)} ms\n`);
   const asked = args.provider === 'auto' || args.provider === 'cpu' ? [] : [args.provider];

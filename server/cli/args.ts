@@ -1,8 +1,12 @@
 /**
- * Command-line parsing for `pgm-infill` (pure, unit-tested). Unknown flags are errors, not
- * silently ignored, so a typo never runs with defaults the user did not ask for.
+ * Command-line parsing for `pgm-infill` (pure, unit-tested). The setting flags, their defaults,
+ * ranges and help come from the settings table (contract/settings.ts, rows with `cli`). Unknown
+ * flags and out-of-range values are errors, not silently ignored or clamped, so a typo never runs
+ * with values the user did not ask for.
  */
-import { DEFAULT_SETTINGS as D, EXECUTION_PROVIDERS, MAX_CANDIDATES, SAMPLING_ORDERS, type ExecutionProviderSetting, type SamplingOrder } from '../protocol';
+import {
+  DEFAULT_SETTINGS as D, SETTING_ROWS, invalidReason, type ExecutionProviderSetting, type SamplingOrder, type SettingSpec,
+} from '../../contract/settings';
 
 export type Mode = 'fill' | 'jsonl' | 'lsp' | 'help' | 'version';
 
@@ -10,7 +14,8 @@ export interface CliArgs {
   mode: Mode;
   file?: string;
   marker: string;
-  model?: string;
+  /** Model folder; '' = the shipped default (models/pgm-code if present, else models/tiny). */
+  model: string;
   steps: number;
   order: SamplingOrder;
   temperature: number;
@@ -36,7 +41,33 @@ export interface CliArgs {
   lspArgs: string[];
 }
 
-export const DEFAULT_MARKER = '<FILL>';
+/** CliArgs field set by each table row that has a CLI flag (the row's key when absent here). */
+const FIELD_OF: Record<string, keyof CliArgs> = {
+  holeMarker: 'marker', modelPath: 'model', executionProvider: 'provider', contextWindow: 'window',
+};
+
+export interface Flag { key: string; field: keyof CliArgs; spec: SettingSpec }
+/** Flag -> the table row it sets and the CliArgs field it lands in. */
+export const FLAGS: ReadonlyMap<string, Flag> = new Map(SETTING_ROWS.filter((r) => r.spec.cli).map((r) =>
+  [(r.spec.cli as { flag: string }).flag, { key: r.key, field: FIELD_OF[r.key] ?? (r.key as keyof CliArgs), spec: r.spec }]));
+
+function metavar(spec: SettingSpec): string {
+  if (spec.type === 'string') return spec.enum ? 'V' : 'TEXT';
+  return spec.type === 'integer' ? 'N' : 'X';
+}
+
+function allowed(spec: SettingSpec): string {
+  if (spec.type === 'string' && spec.enum) return spec.enum.join(' | ');
+  if (spec.type === 'integer' || spec.type === 'number') return `${spec.minimum}..${spec.maximum}`;
+  return '';
+}
+
+function optionLines(): string {
+  return [...FLAGS].map(([flag, { spec }]) => {
+    const range = allowed(spec);
+    return `${`  ${flag} ${metavar(spec)}`.padEnd(21)}${spec.cli?.help}${range ? `; ${range}` : ''} (default ${JSON.stringify(spec.default)})`;
+  }).join('\n');
+}
 
 export const USAGE = `pgm-infill: any-order infilling with a PGM (ONNX, offline)
 
@@ -49,59 +80,25 @@ usage:
                                      editor's inline path and defaults (docs/server.md#cli)
   pgm-infill --stdio                 run the language server on stdin/stdout (also --node-ipc, --socket=N)
 
-options:
-  --marker TEXT      hole marker in FILE (default ${DEFAULT_MARKER})
-  --model DIR        model folder (default: models/pgm-code if present, else models/tiny)
-  defaults are the extension's settings (pgmInfill.*), except --seed (0: reproducible)
-  --steps N          sampler steps (default ${D.steps})
-  --order O          random | confidence | left-to-right (default ${D.order})
-  --temperature T    0 = greedy (default ${D.temperature})
-  --top-p P          nucleus mass (default ${D.topP})
-  --seed S           PRNG seed, -1 = random (default 0: same input, same fill)
-  --capacity N       longest insertion in tokens: each marker, an empty jsonl hole (default ${D.capacity};
-                     a fixed-length model fills exactly N)
-  --candidates K     candidates per hole, best applied (default ${D.candidates}; inline jsonl: ${D.inline.candidates})
-  --threshold S      confidence threshold on the score (default ${D.confidenceThreshold})
+options (the extension's pgmInfill.* settings: same defaults and ranges):
+${optionLines()}
   --no-syntax        rank candidates by score alone (no tree-sitter check)
-  --window N         context window in tokens (default: the model canvas)
-  --provider EP      auto | cpu | cuda | dml | coreml | webgpu (default auto)
-  --threads N        CPU threads (default: onnxruntime's choice)
-  --context-cache N  approximate context cache: encode the context once, re-encode fully every
-                     N steps (0 = once per fill); models without the cache graph sample exactly
-                     (default -1: exact)
   --json             fill: print a JSON object (text, fills, timing) instead of the text
   --help, --version`;
 
-type NumFlag = 'steps' | 'temperature' | 'topP' | 'seed' | 'capacity' | 'candidates' | 'confidenceThreshold' | 'threads' | 'window' | 'contextCache';
-const NUMERIC: Record<string, [NumFlag, number, number, boolean]> = {
-  '--steps': ['steps', 1, 1024, true],
-  '--temperature': ['temperature', 0, 10, false],
-  '--top-p': ['topP', 0.01, 1, false],
-  '--seed': ['seed', -1, 2 ** 32 - 1, true],
-  '--capacity': ['capacity', 1, 1024, true],
-  '--candidates': ['candidates', 1, MAX_CANDIDATES, true],
-  '--threshold': ['confidenceThreshold', -100, 0, false],
-  '--threads': ['threads', 0, 256, true],
-  '--window': ['window', 0, 1 << 20, true],
-  '--context-cache': ['contextCache', -1, 1024, true],
-};
-
 export function parseArgs(argv: string[]): CliArgs {
   const a: CliArgs = {
-    mode: 'help', marker: DEFAULT_MARKER, steps: D.steps, order: D.order, temperature: D.temperature, topP: D.topP,
-    seed: 0, capacity: D.capacity, candidates: D.candidates, inlineCandidates: D.inline.candidates,
+    mode: 'help', marker: D.holeMarker, model: D.modelPath, steps: D.steps, order: D.order, temperature: D.temperature, topP: D.topP,
+    seed: D.seed, capacity: D.capacity, candidates: D.candidates, inlineCandidates: D.inline.candidates,
     inlineMaxTokens: D.inline.maxTokens, confidenceThreshold: D.confidenceThreshold, syntax: true,
     provider: D.executionProvider, threads: D.threads, window: D.contextWindow, contextCache: D.contextCache, json: false, lspArgs: [],
   };
   const rest = [...argv];
-  const value = (flag: string): string => {
-    const v = rest.shift();
-    if (v === undefined) throw new Error(`${flag} needs a value`);
-    return v;
-  };
   while (rest.length > 0) {
     const arg = rest.shift() as string;
-    if (arg === 'fill') a.mode = 'fill';
+    const flag = FLAGS.get(arg);
+    if (flag) setFlag(a, arg, flag, rest.shift());
+    else if (arg === 'fill') a.mode = 'fill';
     else if (arg === '--jsonl') a.mode = 'jsonl';
     else if (arg === '--stdio' || arg === '--node-ipc' || arg.startsWith('--socket=') || arg.startsWith('--clientProcessId')) {
       a.mode = 'lsp';
@@ -110,30 +107,20 @@ export function parseArgs(argv: string[]): CliArgs {
     else if (arg === '--version') return { ...a, mode: 'version' };
     else if (arg === '--json') a.json = true;
     else if (arg === '--no-syntax') a.syntax = false;
-    else if (arg === '--marker') a.marker = value(arg);
-    else if (arg === '--model') a.model = value(arg);
-    else if (arg === '--order') a.order = choice(value(arg), SAMPLING_ORDERS, arg);
-    else if (arg === '--provider') a.provider = choice(value(arg), EXECUTION_PROVIDERS, arg);
-    else if (arg in NUMERIC) setNumber(a, arg, value(arg));
     else if (!arg.startsWith('-') && a.mode === 'fill' && a.file === undefined) a.file = arg;
     else throw new Error(`unknown argument ${JSON.stringify(arg)} (see --help)`);
   }
   if (argv.includes('--candidates')) a.inlineCandidates = a.candidates;
   if (a.mode === 'fill' && !a.file) throw new Error('fill needs a FILE');
-  if (a.marker === '') throw new Error('--marker must not be empty');
   return a;
 }
 
-function choice<T extends string>(v: string, allowed: readonly T[], flag: string): T {
-  if (!(allowed as readonly string[]).includes(v)) throw new Error(`${flag} must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
-  return v as T;
-}
-
-function setNumber(a: CliArgs, flag: string, raw: string): void {
-  const [key, min, max, integer] = NUMERIC[flag];
-  const v = Number(raw);
-  if (!Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
-    throw new Error(`${flag} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${JSON.stringify(raw)}`);
-  }
-  a[key] = v;
+/** Sets a flag's field from its text, or throws saying what the table allows. */
+function setFlag(a: CliArgs, name: string, flag: Flag, raw: string | undefined): void {
+  if (raw === undefined) throw new Error(`${name} needs a value`);
+  const numeric = flag.spec.type === 'integer' || flag.spec.type === 'number';
+  const v = numeric ? (raw.trim() === '' ? Number.NaN : Number(raw)) : raw;
+  const why = invalidReason(flag.spec, v);
+  if (why) throw new Error(`${name} ${why}, got ${JSON.stringify(raw)}`);
+  (a as unknown as Record<string, unknown>)[flag.field] = v;
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fillExplicit } from '../engine/explicit';
 import type { EngineModel } from '../engine/fill';
-import type { FillAlternative } from '../protocol';
+import type { FillAlternative } from '../../contract/protocol';
 import { grammarForPath } from '../syntax/grammars';
 import { randomSeed } from '../sampler/prng';
 import type { CliArgs } from './args';

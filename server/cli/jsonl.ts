@@ -15,7 +15,8 @@ import { rankHole, type RankedFill } from '../engine/rank';
 import { inlineItems } from '../lsp/inlineItems';
 import { randomSeed } from '../sampler/prng';
 import { inlineSteps } from '../sampler/schedule';
-import { DEFAULT_SETTINGS, MAX_CANDIDATES, OVERSIZE, SAMPLING_ORDERS, type FillAlternative, type Oversize, type SamplingOrder } from '../protocol';
+import { OVERSIZE, type FillAlternative, type Oversize } from '../../contract/protocol';
+import { DEFAULT_SETTINGS, invalidReason, settingSpec, type SamplingOrder } from '../../contract/settings';
 import { GRAMMAR_FILES, grammarForLanguageId, grammarForPath } from '../syntax/grammars';
 import type { CliArgs } from './args';
 
@@ -37,13 +38,13 @@ export interface JsonlAnswer {
   data?: unknown;
 }
 
-function numberField(o: Record<string, unknown>, key: string, def: number, min: number, max: number, integer: boolean): number {
-  const v = o[key];
+/** A JSONL field checked against its setting's row in the table; `def` when absent. */
+function field<T>(o: Record<string, unknown>, name: string, settingKey: string, def: T): T {
+  const v = o[name];
   if (v === undefined || v === null) return def;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
-    throw new Error(`${key} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}]`);
-  }
-  return v;
+  const why = invalidReason(settingSpec(settingKey), v);
+  if (why) throw new Error(`${name} ${why}`);
+  return v as T;
 }
 
 /** "python", "typescriptreact", "tsx", or a file name like "a.py" -> a grammar name or null. */
@@ -73,8 +74,6 @@ function parseLine(o: Record<string, unknown>, args: CliArgs): Line {
   if (typeof o.prefix !== 'string' || typeof o.suffix !== 'string') throw new Error('prefix and suffix must be strings');
   const selection = o.selection ?? '';
   if (typeof selection !== 'string') throw new Error('selection must be a string');
-  const order = o.order === undefined ? args.order : o.order;
-  if (!SAMPLING_ORDERS.includes(order as SamplingOrder)) throw new Error(`order must be one of ${SAMPLING_ORDERS.join(', ')}`);
   const oversize = o.oversize ?? 'error';
   if (!OVERSIZE.includes(oversize as Oversize)) throw new Error(`oversize must be one of ${OVERSIZE.join(', ')}`);
   if (o.mode !== undefined && o.mode !== 'inline' && o.mode !== 'fill') throw new Error('mode must be "inline" or "fill"');
@@ -82,18 +81,18 @@ function parseLine(o: Record<string, unknown>, args: CliArgs): Line {
   const inline = o.mode === 'inline';
   const i = DEFAULT_SETTINGS.inline;
   const steps = inline ? inlineSteps(args.steps, i.maxTokens) : args.steps;
-  const seedArg = numberField(o, 'seed', args.seed, -1, 2 ** 32 - 1, true);
+  const seedArg = field(o, 'seed', 'seed', args.seed);
   return {
     prefix: o.prefix, selection, suffix: o.suffix, inline, oversize: oversize as Oversize,
     grammar: args.syntax ? grammarOf(o.language) : null,
-    capacity: o.capacity === undefined ? undefined : numberField(o, 'capacity', 0, 1, 1024, true),
-    candidates: numberField(o, 'candidates', inline ? args.inlineCandidates : args.candidates, 1, MAX_CANDIDATES, true),
+    capacity: field<number | undefined>(o, 'capacity', 'capacity', undefined),
+    candidates: field(o, 'candidates', 'candidates', inline ? args.inlineCandidates : args.candidates),
     singleLineGiven: o.single_line as boolean | undefined,
-    cache: numberField(o, 'context_cache', inline ? i.contextCache : args.contextCache, -1, 1024, true),
+    cache: field(o, 'context_cache', 'contextCache', inline ? i.contextCache : args.contextCache),
     sampler: {
-      steps: numberField(o, 'steps', steps, 1, 1024, true), order: order as SamplingOrder,
-      temperature: numberField(o, 'temperature', args.temperature, 0, 10, false),
-      topP: numberField(o, 'top_p', args.topP, 0.01, 1, false), seed: seedArg < 0 ? randomSeed() : seedArg,
+      steps: field(o, 'steps', 'steps', steps), order: field<SamplingOrder>(o, 'order', 'order', args.order),
+      temperature: field(o, 'temperature', 'temperature', args.temperature),
+      topP: field(o, 'top_p', 'topP', args.topP), seed: seedArg < 0 ? randomSeed() : seedArg,
       singleLine: o.single_line === true, earlyStop: true,
     },
   };

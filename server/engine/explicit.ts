@@ -3,7 +3,7 @@
  * (capacity.ts), oversized selections refused / capped / split as asked, K candidates per range
  * in one batch (fill.ts), then edges cleaned, syntax-checked and ranked (rank.ts).
  */
-import type { LengthFrom, Oversize, SelectionTooLargeData } from '../protocol';
+import type { LengthFrom, Oversize, SelectionTooLargeData } from '../../contract/protocol';
 import { maxHoleCapacity } from '../sampler/window';
 import { capacityFor, selectionTokens, splitParts } from './capacity';
 import { effectiveWindow, fillHoles, type EngineModel, type FillProgress, type FillRequest } from './fill';

@@ -2,7 +2,7 @@
  * Document text + holes -> fills: windowing, sampling, text assembly. Pure orchestration over
  * the abstract Network and tokenizer, shared by the LSP server, the CLI and the benchmarks.
  */
-import { MAX_CANDIDATES } from '../protocol';
+import { MAX_CANDIDATES } from '../../contract/settings';
 import { holeScore, holeText } from '../sampler/fill';
 import { runSampler } from '../sampler/loop';
 import type { HoleState, Network, SamplerOptions, SpecialIds, StepEvent } from '../sampler/types';

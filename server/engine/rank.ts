@@ -6,7 +6,7 @@
  * parse errors. A blank candidate for a non-empty selection (it would delete the code) is last. A grammar that fails to load degrades to
  * the score alone (parses = null), never to a failed fill.
  */
-import type { FillAlternative } from '../protocol';
+import type { FillAlternative } from '../../contract/protocol';
 import { checkFills, type FillCheck } from '../syntax/check';
 import { cleanFill, holeContext } from './edges';
 import type { HoleFill } from './fill';

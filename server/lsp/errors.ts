@@ -4,7 +4,7 @@
  * server.
  */
 import { ResponseError } from 'vscode-languageserver/node';
-import { PgmErrorCodes, REQUEST_CANCELLED, type PgmErrorCode } from '../protocol';
+import { PgmErrorCodes, REQUEST_CANCELLED, type PgmErrorCode } from '../../contract/protocol';
 import { SelectionTooLargeError } from '../engine/explicit';
 import { AbortError } from '../sampler/loop';
 import { SchedulerError } from './scheduler';

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { CancellationToken, Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { PgmErrorCodes, PgmMethods, type InfillParams, type InfillResult, type ProgressParams } from '../protocol';
+import { PgmErrorCodes, PgmMethods, type InfillParams, type InfillResult, type ProgressParams } from '../../contract/protocol';
 import { fillExplicit } from '../engine/explicit';
 import type { FillProgress } from '../engine/fill';
 import { grammarForLanguageId, grammarForPath } from '../syntax/grammars';

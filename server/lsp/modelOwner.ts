@@ -5,8 +5,9 @@
  * with ModelUnavailable and the reason.
  */
 import { performance } from 'node:perf_hooks';
-import type { PgmSettings, StatusParams } from '../protocol';
-import { PgmErrorCodes } from '../protocol';
+import type { StatusParams } from '../../contract/protocol';
+import type { PgmSettings } from '../../contract/settings';
+import { PgmErrorCodes } from '../../contract/protocol';
 import { loadModel, type LoadedModel } from '../model/host';
 import { resolveModelDir } from '../model/locate';
 import { PgmError } from './errors';

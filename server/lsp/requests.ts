@@ -3,7 +3,8 @@
  * cancellation token into an AbortSignal, and the engine view of a loaded model.
  */
 import type { CancellationToken } from 'vscode-languageserver/node';
-import { LENGTH_FROM, OVERSIZE, sanitizeSettings, type LengthFrom, type Oversize, type PgmSettings, type SamplingOptions } from '../protocol';
+import { LENGTH_FROM, OVERSIZE, type LengthFrom, type Oversize, type SamplingOptions } from '../../contract/protocol';
+import { sanitizeSettings, type PgmSettings } from '../../contract/settings';
 import type { EngineModel } from '../engine/fill';
 import type { LoadedModel } from '../model/host';
 import { randomSeed } from '../sampler/prng';
@@ -47,7 +48,7 @@ export function resolveOptions(settings: PgmSettings, options: SamplingOptions |
       order: merged.order,
       temperature: merged.temperature,
       topP: merged.topP,
-      seed: merged.seed ?? randomSeed(),
+      seed: merged.seed < 0 ? randomSeed() : merged.seed,
       singleLine: typeof o.singleLine === 'boolean' ? o.singleLine : inline,
       earlyStop: true,
     },

@@ -8,7 +8,7 @@ import {
   type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { PROTOCOL_VERSION, PgmErrorCodes, PgmMethods, type InfillParams, type StatusParams } from '../protocol';
+import { PROTOCOL_VERSION, PgmErrorCodes, PgmMethods, type InfillParams, type StatusParams } from '../../contract/protocol';
 import { toResponseError } from './errors';
 import { handleInfill, type ServerDeps } from './infill';
 import { handleInline, inlineMemo } from './inline';

@@ -6,7 +6,7 @@
  * values.
  */
 import type { Connection } from 'vscode-languageserver/node';
-import { SETTINGS_SECTION, sanitizeSettings, type PgmSettings } from '../protocol';
+import { SETTINGS_SECTION, sanitizeSettings, type PgmSettings } from '../../contract/settings';
 
 export class SettingsSource {
   private readonly cache = new Map<string, Promise<PgmSettings>>();

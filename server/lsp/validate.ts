@@ -5,7 +5,7 @@
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, Range } from 'vscode-languageserver/node';
-import { PgmErrorCodes } from '../protocol';
+import { PgmErrorCodes } from '../../contract/protocol';
 import { PgmError } from './errors';
 
 export const MAX_RANGES = 64;

@@ -4,7 +4,7 @@
  * sessions; `release()` frees them (on restart, reload and shutdown).
  */
 import { performance } from 'node:perf_hooks';
-import type { ExecutionProviderSetting } from '../protocol';
+import type { ExecutionProviderSetting } from '../../contract/settings';
 import { CACHE_STEP_INPUTS, CACHE_STEP_OUTPUTS, DECODER_INPUTS, DECODER_OUTPUTS, ENCODER_INPUTS, ENCODER_OUTPUTS, ManifestError, readManifest, type Manifest } from './manifest';
 import type { Network } from '../sampler/types';
 import { CachedNetwork } from './cachedNetwork';

@@ -2,7 +2,7 @@
  * Which execution providers to try, in order, for a setting. Pure: the platform and the list of
  * providers the installed binaries offer are inputs, so every branch is unit-tested.
  */
-import type { ExecutionProviderSetting } from '../protocol';
+import type { ExecutionProviderSetting } from '../../contract/settings';
 
 export type ProviderName = Exclude<ExecutionProviderSetting, 'auto'>;
 

@@ -3,7 +3,7 @@
  * step (loop.ts, as training/sample.py); `stepSizes` is the equivalent fixed schedule, used by
  * the benchmark baselines that have no early stop.
  */
-import type { SamplingOrder } from '../protocol';
+import type { SamplingOrder } from '../../contract/settings';
 import { shuffle, type Rng } from './prng';
 
 /** sizes[t] = positions committed at step t (floor or ceil of total / steps); sums to `total`. */

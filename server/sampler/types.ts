@@ -3,7 +3,7 @@
  * to an abstract `Network`, which server/model implements with ONNX sessions and tests implement
  * with small fakes.
  */
-import type { SamplingOrder } from '../protocol';
+import type { SamplingOrder } from '../../contract/settings';
 
 /** Clean tokens of every batch row, padded to the longest row (row-major [batch, n]). */
 export interface CleanBatch {

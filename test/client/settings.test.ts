@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { DEFAULT_SETTINGS } from '../../server/protocol';
-import { buildSettings, DEFAULT_HOLE_MARKER, inlineOffReason, samplingOptions, trustedModelPath } from '../../client/settings';
+import { DEFAULT_SETTINGS } from '../../contract/settings';
+import { buildSettings, inlineOffReason, samplingOptions, trustedModelPath } from '../../client/settings';
 
 test('the model path comes only from user/machine settings', () => {
   assert.equal(trustedModelPath({ globalValue: '/m', workspaceValue: '/evil' }).path, '/m');
@@ -19,10 +18,10 @@ test('values are sanitised', () => {
   assert.equal(s.server.temperature, 0);
   assert.equal(s.server.topP, DEFAULT_SETTINGS.topP);
   assert.equal(s.server.order, DEFAULT_SETTINGS.order);
-  assert.equal(s.server.seed, null);
+  assert.equal(s.server.seed, -1);
   assert.equal(s.server.inline.enabled, true);
   assert.equal(s.server.inline.debounceMs, 0);
-  assert.equal(s.holeMarker, DEFAULT_HOLE_MARKER);
+  assert.equal(s.holeMarker, DEFAULT_SETTINGS.holeMarker);
 });
 
 test('sampling options carry the current settings', () => {
@@ -34,20 +33,4 @@ test('inline suggestions are off in untrusted workspaces', () => {
   const s = buildSettings({}, undefined).server;
   assert.equal(inlineOffReason(s, true), undefined);
   assert.match(inlineOffReason(s, false) ?? '', /not trusted/);
-});
-
-test('package.json schema defaults equal the protocol defaults', () => {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', `file://${__filename}`), 'utf8'));
-  const props = pkg.contributes.configuration.properties as Record<string, { default: unknown; scope?: string }>;
-  const d = DEFAULT_SETTINGS;
-  const expect: Record<string, unknown> = {
-    steps: d.steps, order: d.order, temperature: d.temperature, topP: d.topP, seed: -1, capacity: d.capacity,
-    candidates: d.candidates, confidenceThreshold: d.confidenceThreshold,
-    'inline.enabled': d.inline.enabled, 'inline.debounceMs': d.inline.debounceMs, 'inline.maxTokens': d.inline.maxTokens,
-    'inline.candidates': d.inline.candidates,
-    executionProvider: d.executionProvider, threads: d.threads, contextWindow: d.contextWindow, modelPath: d.modelPath,
-  };
-  for (const [k, v] of Object.entries(expect)) assert.deepEqual(props[`pgmInfill.${k}`]?.default, v, k);
-  assert.equal(props['pgmInfill.modelPath'].scope, 'machine');
-  assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('pgmInfill.modelPath'));
 });

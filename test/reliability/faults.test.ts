@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol';
-import { PgmErrorCodes, PgmMethods, type InfillResult, type ProgressParams } from '../../server/protocol';
+import { PgmErrorCodes, PgmMethods, type InfillResult, type ProgressParams } from '../../contract/protocol';
 import { Server, TINY } from './lsp';
 
 const URI = 'file:///faults/a.py';

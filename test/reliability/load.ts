@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CancellationTokenSource, type InlineCompletionList } from 'vscode-languageserver-protocol';
-import { PgmErrorCodes, PgmMethods, REQUEST_CANCELLED, type InfillResult } from '../../server/protocol';
+import { PgmErrorCodes, PgmMethods, REQUEST_CANCELLED, type InfillResult } from '../../contract/protocol';
 import { Server, pace, percentile, prng } from './lsp';
 import { TypedDocument, sameRange, sampleSource } from './typist';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import {
   StreamMessageReader, StreamMessageWriter, createProtocolConnection, type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
-import { PgmMethods, type StatusParams } from '../../server/protocol';
+import { PgmMethods, type StatusParams } from '../../contract/protocol';
 import { createRng } from '../../server/sampler/prng';
 
 export const ROOT = join(__dirname, '../..');

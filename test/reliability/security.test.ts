@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { buildSettings, inlineOffReason, trustedModelPath } from '../../client/settings';
-import { PgmErrorCodes, PgmMethods, type InfillResult, type ProgressParams } from '../../server/protocol';
+import { PgmErrorCodes, PgmMethods, type InfillResult, type ProgressParams } from '../../contract/protocol';
 import { MAX_DOCUMENT_CHARS } from '../../server/lsp/validate';
 import { ROOT, Server } from './lsp';
 import { sampleSource } from './typist';

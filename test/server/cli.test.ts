@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { DEFAULT_SETTINGS } from '../../server/protocol';
+import { DEFAULT_SETTINGS } from '../../contract/settings';
 import { ROOT, TINY } from './harness';
 
 const CLI = join(ROOT, 'dist/cli.js');

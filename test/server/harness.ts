@@ -8,7 +8,7 @@ import {
   CancellationTokenSource, StreamMessageReader, StreamMessageWriter, createProtocolConnection,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
-import { PgmMethods, type ProgressParams, type StatusParams } from '../../server/protocol';
+import { PgmMethods, type ProgressParams, type StatusParams } from '../../contract/protocol';
 
 export const ROOT = join(__dirname, '../..');
 export const TINY = join(ROOT, 'models/tiny');

@@ -4,7 +4,7 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { IPCMessageReader, IPCMessageWriter, createProtocolConnection } from 'vscode-languageserver-protocol/node';
-import { PgmMethods, type InfillResult, type StatusParams } from '../../server/protocol';
+import { PgmMethods, type InfillResult, type StatusParams } from '../../contract/protocol';
 import { ROOT, TINY, waitFor } from './harness';
 
 describe('node IPC transport', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { PgmErrorCodes, PgmMethods, REQUEST_CANCELLED, type InfillResult } from '../../server/protocol';
+import { PgmErrorCodes, PgmMethods, REQUEST_CANCELLED, type InfillResult } from '../../contract/protocol';
 import { CancellationTokenSource, startClient, waitFor, type Client } from './harness';
 
 const URI = 'file:///work/sample.py';

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PgmErrorCodes, PgmMethods, type InfillResult } from '../../server/protocol';
+import { PgmErrorCodes, PgmMethods, type InfillResult } from '../../contract/protocol';
 import { TINY, expectReload, startClient } from './harness';
 
 function copyTiny(edit: (dir: string) => void): string {

@@ -14,7 +14,7 @@ import { fillHoles } from '../../server/engine/fill';
 import { engineOf } from '../../server/lsp/requests';
 import type { CachedNetwork } from '../../server/model/cachedNetwork';
 import { loadModel, type LoadedModel } from '../../server/model/host';
-import { PgmMethods, type InfillResult } from '../../server/protocol';
+import { PgmMethods, type InfillResult } from '../../contract/protocol';
 import { planRows } from '../../server/sampler/window';
 import { ROOT, startClient } from './harness';
 

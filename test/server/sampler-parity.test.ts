@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { loadModel } from '../../server/model/host';
 import { runSampler } from '../../server/sampler/loop';
 import type { RowLayout } from '../../server/sampler/types';
-import type { SamplingOrder } from '../../server/protocol';
+import type { SamplingOrder } from '../../contract/settings';
 import { TINY } from './harness';
 
 interface Case { order: SamplingOrder; steps: number; capacity: number; prefixes: number[][]; suffixes: number[][]; fills: number[][] }

@@ -1,7 +1,7 @@
 /** Issue 9 over LSP (tiny model): candidates, scores, syntax check, oversize, capacity, inline gate. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { PgmErrorCodes, PgmMethods, type InfillResult, type SelectionTooLargeData } from '../../server/protocol';
+import { PgmErrorCodes, PgmMethods, type InfillResult, type SelectionTooLargeData } from '../../contract/protocol';
 import { startClient, type Client } from './harness';
 
 const URI = 'file:///work/trust.py';

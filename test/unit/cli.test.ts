@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_MARKER, parseArgs } from '../../server/cli/args';
+import { DEFAULT_SETTINGS } from '../../contract/settings';
+import { parseArgs } from '../../server/cli/args';
 import { findMarkers, splice } from '../../server/cli/fillFile';
 import { inlineSuggestion, trimSuffixOverlap } from '../../server/lsp/inlineText';
 
@@ -16,11 +17,11 @@ describe('cli arguments', () => {
     assert.equal(a.marker, '??');
   });
 
-  it('defaults: reproducible seed, <FILL> marker, auto provider', () => {
+  it('defaults: the settings table (fresh seed, <FILL> marker, auto provider)', () => {
     const a = parseArgs(['--jsonl']);
     assert.equal(a.mode, 'jsonl');
-    assert.equal(a.seed, 0);
-    assert.equal(a.marker, DEFAULT_MARKER);
+    assert.equal(a.seed, -1);
+    assert.equal(a.marker, DEFAULT_SETTINGS.holeMarker);
     assert.equal(a.provider, 'auto');
   });
 
@@ -33,6 +34,8 @@ describe('cli arguments', () => {
     assert.throws(() => parseArgs(['fill', 'a.py', '--stepz', '3']), /unknown argument "--stepz"/);
     assert.throws(() => parseArgs(['fill', 'a.py', '--steps', '0']), /--steps must be an integer in \[1, 1024\]/);
     assert.throws(() => parseArgs(['fill', 'a.py', '--order', 'sideways']), /--order must be one of/);
+    assert.throws(() => parseArgs(['fill', 'a.py', '--marker', '']), /--marker must be text/);
+    assert.throws(() => parseArgs(['fill', 'a.py', '--steps', '']), /--steps must be an integer/);
     assert.throws(() => parseArgs(['fill']), /fill needs a FILE/);
     assert.throws(() => parseArgs(['fill', 'a.py', '--model']), /--model needs a value/);
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolveOptions } from '../../server/lsp/requests';
-import { DEFAULT_SETTINGS } from '../../server/protocol';
+import { DEFAULT_SETTINGS } from '../../contract/settings';
 import { inlineSteps } from '../../server/sampler/schedule';
 
 describe('inline step policy', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkText, checkVersion, rangesToOffsets } from '../../server/lsp/validate';
-import { PgmErrorCodes } from '../../server/protocol';
+import { PgmErrorCodes } from '../../contract/protocol';
 
 const doc = TextDocument.create('file:///a', 'python', 3, 'ab\r\ncd\n');
 const r = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });

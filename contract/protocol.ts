@@ -1,14 +1,16 @@
 /**
  * The custom LSP contract between the pgm-infill client and server, declared once.
  *
- * Both the VS Code client and the server import this file, and the client bundles it, so it
- * imports nothing but types (no runtime dependency on vscode-languageserver-protocol) and holds
- * only constants, interfaces and small pure helpers (settings defaults + sanitiser).
+ * Both the VS Code client and the server import this file (neither imports the other's
+ * internals), and the client bundles it, so it imports nothing but types (no runtime dependency
+ * on vscode-languageserver-protocol) and holds only constants and interfaces. The settings table
+ * is its sibling, contract/settings.ts.
  *
  * Standard LSP is used where it exists: `textDocument/inlineCompletion` (LSP 3.18) for ghost
  * text, `$/cancelRequest` for cancellation, `workspace/configuration` for settings.
  */
 import type { Range, VersionedTextDocumentIdentifier } from 'vscode-languageserver-protocol';
+import type { SamplingOrder } from './settings';
 
 /** Bumped when a message shape changes incompatibly; sent in `initialize` result `serverInfo`. */
 export const PROTOCOL_VERSION = 1;
@@ -25,16 +27,9 @@ export const PgmMethods = {
   reload: 'pgm/reload',
 } as const;
 
-/** The settings section the server asks for via workspace/configuration. */
-export const SETTINGS_SECTION = 'pgmInfill';
-
 // ---------------------------------------------------------------------------------------------
 // Sampling options
 // ---------------------------------------------------------------------------------------------
-
-/** Order in which hole positions are committed. `random` is the paper's fixed random order. */
-export type SamplingOrder = 'random' | 'confidence' | 'left-to-right';
-export const SAMPLING_ORDERS: readonly SamplingOrder[] = ['random', 'confidence', 'left-to-right'];
 
 /** Per-request overrides of the sampling settings; anything absent comes from the settings. */
 export interface SamplingOptions {
@@ -45,7 +40,7 @@ export interface SamplingOptions {
   temperature?: number;
   /** Nucleus sampling mass in (0, 1]; 1 disables. */
   topP?: number;
-  /** PRNG seed; same seed + same input -> same fill. null = fresh seed per request. */
+  /** PRNG seed; same seed + same input -> same fill. null or negative = fresh seed per request. */
   seed?: number | null;
   /**
    * Longest insertion in model tokens at an empty range (fill at the cursor), and for every range
@@ -259,120 +254,3 @@ export type PgmErrorCode = (typeof PgmErrorCodes)[keyof typeof PgmErrorCodes];
 
 /** LSP's RequestCancelled code, repeated here so the client need not import the runtime. */
 export const REQUEST_CANCELLED = -32800;
-
-// ---------------------------------------------------------------------------------------------
-// Settings (`pgmInfill.*`): shape, defaults, sanitiser
-// ---------------------------------------------------------------------------------------------
-
-/** Most candidates per range (each is one batch row). */
-export const MAX_CANDIDATES = 16;
-
-export type ExecutionProviderSetting = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
-export const EXECUTION_PROVIDERS: readonly ExecutionProviderSetting[] = [
-  'auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu',
-];
-
-export interface InlineSettings {
-  enabled: boolean;
-  /** Client-side wait after the last keystroke before asking. */
-  debounceMs: number;
-  /** Hole capacity (tokens) for inline suggestions. */
-  maxTokens: number;
-  /** Context cache for inline suggestions, as PgmSettings.contextCache (-1 = exact). */
-  contextCache: number;
-  /** Inline items (ranked candidates) per request; VS Code cycles them with Alt+] / Alt+[. */
-  candidates: number;
-}
-
-export interface PgmSettings {
-  steps: number;
-  order: SamplingOrder;
-  temperature: number;
-  topP: number;
-  /** null = fresh seed per request (a negative number in settings means the same). */
-  seed: number | null;
-  /** Longest insertion (tokens) at an empty selection or a placeholder marker; selections follow their size. */
-  capacity: number;
-  /** Candidates per explicit fill (K, sampled in one batch). */
-  candidates: number;
-  /**
-   * Score (mean log-probability) under which a fill is low confidence: inline shows nothing,
-   * explicit fills are applied but marked. Calibrated in docs/benchmarks.md#confidence-gate.
-   */
-  confidenceThreshold: number;
-  inline: InlineSettings;
-  /** Needs a model reload (done automatically by the server). */
-  executionProvider: ExecutionProviderSetting;
-  /** Intra-op threads; 0 = onnxruntime default. Needs a model reload (automatic). */
-  threads: number;
-  /** Context window in tokens, capped by the model's canvas; 0 = the whole canvas. */
-  contextWindow: number;
-  /** Model folder; '' = the bundled default. Machine scope only (never from a workspace). */
-  modelPath: string;
-  /**
-   * Approximate context cache for explicit fills (encode the context once per fill, then only
-   * the new tokens): -1 = off (exact PGM sampling), 0 = never refresh within a fill, N = full
-   * re-encode every N steps. Used when the model ships cache_step.onnx; exact otherwise.
-   */
-  contextCache: number;
-}
-
-export const DEFAULT_SETTINGS: Readonly<PgmSettings> = Object.freeze({
-  steps: 8,
-  order: 'confidence',
-  temperature: 0.5,
-  topP: 0.95,
-  seed: null,
-  capacity: 64,
-  candidates: 4,
-  confidenceThreshold: -0.8,
-  inline: Object.freeze({ enabled: true, debounceMs: 250, maxTokens: 16, contextCache: 0, candidates: 3 }),
-  executionProvider: 'auto',
-  threads: 0,
-  contextWindow: 0,
-  modelPath: '',
-  contextCache: -1,
-});
-
-/** Settings whose change requires reloading the model (the server does it itself). */
-export const RELOAD_SETTINGS: readonly (keyof PgmSettings)[] = ['executionProvider', 'threads', 'modelPath'];
-
-function num(v: unknown, def: number, min: number, max: number, integer: boolean): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) return def;
-  const x = integer ? Math.round(v) : v;
-  return Math.min(max, Math.max(min, x));
-}
-
-function pick<T extends string>(v: unknown, allowed: readonly T[], def: T): T {
-  return typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : def;
-}
-
-/** Turns whatever the client sent (partial, wrong types, out of range) into valid settings. */
-export function sanitizeSettings(raw: unknown): PgmSettings {
-  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  const i = (r.inline && typeof r.inline === 'object' ? r.inline : {}) as Record<string, unknown>;
-  const d = DEFAULT_SETTINGS;
-  return {
-    steps: num(r.steps, d.steps, 1, 1024, true),
-    order: pick(r.order, SAMPLING_ORDERS, d.order),
-    temperature: num(r.temperature, d.temperature, 0, 10, false),
-    topP: num(r.topP, d.topP, 0.01, 1, false),
-    // A negative or missing seed means 'fresh seed per request' (VS Code settings cannot hold null well).
-    seed: typeof r.seed === 'number' && Number.isFinite(r.seed) && r.seed >= 0 ? num(r.seed, 0, 0, 2 ** 32 - 1, true) : null,
-    capacity: num(r.capacity, d.capacity, 1, 1024, true),
-    candidates: num(r.candidates, d.candidates, 1, MAX_CANDIDATES, true),
-    confidenceThreshold: num(r.confidenceThreshold, d.confidenceThreshold, -100, 0, false),
-    inline: {
-      enabled: typeof i.enabled === 'boolean' ? i.enabled : d.inline.enabled,
-      debounceMs: num(i.debounceMs, d.inline.debounceMs, 0, 10_000, true),
-      maxTokens: num(i.maxTokens, d.inline.maxTokens, 1, 256, true),
-      contextCache: num(i.contextCache, d.inline.contextCache, -1, 1024, true),
-      candidates: num(i.candidates, d.inline.candidates, 1, MAX_CANDIDATES, true),
-    },
-    executionProvider: pick(r.executionProvider, EXECUTION_PROVIDERS, d.executionProvider),
-    threads: num(r.threads, d.threads, 0, 256, true),
-    contextWindow: num(r.contextWindow, d.contextWindow, 0, 1 << 20, true),
-    modelPath: typeof r.modelPath === 'string' ? r.modelPath.trim() : d.modelPath,
-    contextCache: num(r.contextCache, d.contextCache, -1, 1024, true),
-  };
-}

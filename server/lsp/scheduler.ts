@@ -11,6 +11,9 @@ export type JobKind = 'inline' | 'explicit';
 
 export type SchedulerErrorReason = 'superseded' | 'queue-full' | 'cancelled';
 
+/** Most jobs waiting at once (the queue bound; docs/server.md#scheduling). */
+export const MAX_QUEUED = 16;
+
 export class SchedulerError extends Error {
   constructor(readonly reason: SchedulerErrorReason, message: string) {
     super(message);
@@ -49,7 +52,7 @@ export class Scheduler {
   private running: Entry | null = null;
   private highWater = 0;
 
-  constructor(private readonly maxQueued = 16) {}
+  constructor(private readonly maxQueued = MAX_QUEUED) {}
 
   get pending(): number {
     return this.queue.length;

@@ -3,6 +3,7 @@
  * request handlers. Every handler answers errors as ResponseErrors (server/lsp/errors.ts), so a
  * bad request never takes the server down.
  */
+import { version } from '../../package.json';
 import {
   DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind,
   type Connection, type InitializeParams, type InitializeResult,
@@ -16,12 +17,13 @@ import { ModelOwner } from './modelOwner';
 import { Scheduler } from './scheduler';
 import { SettingsSource } from './settings';
 
-export const SERVER_VERSION = '0.1.0';
+/** The package version (package.json, bundled at build time). */
+export const SERVER_VERSION: string = version;
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const log = (m: string) => connection.console.log(m);
-  const scheduler = new Scheduler(16);
+  const scheduler = new Scheduler();
   const withQueue = (s: StatusParams): StatusParams => ({ ...s, queue: { pending: scheduler.pending, maxPending: scheduler.maxPending } });
   const owner = new ModelOwner((s: StatusParams) => void connection.sendNotification(PgmMethods.status, withQueue(s)), log,
     (m: string) => connection.console.error(m));

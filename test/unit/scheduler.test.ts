@@ -115,8 +115,14 @@ describe('scheduler', () => {
     const s = new Scheduler();
     const failing = s.submit({ kind: 'explicit', run: async () => { throw new Error('boom'); } });
     await assert.rejects(failing, /boom/);
-    const waited = await s.submit({ kind: 'explicit', run: async (ctx) => ctx.queuedMs });
-    assert.ok(waited >= 0);
+    let release = () => {};
+    const blocker = s.submit({ kind: 'explicit', run: () => new Promise<void>((r) => { release = r; }) });
+    const queued = s.submit({ kind: 'explicit', run: async (ctx) => ctx.queuedMs });
+    await new Promise((r) => setTimeout(r, 40));
+    release();
+    await blocker;
+    // It waited behind the blocker for at least the 40 ms the blocker ran (a lower bound only).
+    assert.ok((await queued) >= 35, `queuedMs ${await queued}`);
   });
 
   it('remembers the longest queue it has seen (reported in pgm/status)', async () => {

@@ -81,7 +81,7 @@ export const SETTINGS_SECTION = 'pgmInfill';
 export const SETTINGS = {
   steps: integer({
     default: 8, minimum: 1, maximum: 1024, cli: { flag: '--steps', help: 'sampler steps (network calls) per fill' }, markdown: true,
-    description: 'Sampler steps per fill: how many network calls fill a hole. Fewer is faster, more is usually better. Inline suggestions use at most one step per 4 tokens of `inline.maxTokens` (4 steps for 16). Applies to the next fill.',
+    description: 'Sampler steps per fill: how many network calls fill a hole. Fewer is faster, more is usually better. Applies to the next fill.',
   }),
   order: oneOf(SAMPLING_ORDERS, {
     default: 'confidence', cli: { flag: '--order', help: 'commit order' },

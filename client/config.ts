@@ -6,8 +6,9 @@ import * as vscode from 'vscode';
 import { SETTINGS } from '../contract/settings';
 import { buildSettings, SECTION, type ClientSettings } from './settings';
 
-export function readSettings(): ClientSettings {
-  const cfg = vscode.workspace.getConfiguration(SECTION);
+/** The settings for a resource (a document or folder URI string; none = window level). */
+export function readSettings(scopeUri?: string): ClientSettings {
+  const cfg = vscode.workspace.getConfiguration(SECTION, scopeUri ? vscode.Uri.parse(scopeUri) : undefined);
   // Spread the section into a plain object; nested `inline.*` keys arrive as an object.
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(SETTINGS)) {

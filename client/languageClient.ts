@@ -38,7 +38,7 @@ function serverOptions(serverModule: string): ServerOptions {
 const configurationMiddleware: Middleware['workspace'] = {
   configuration: (params, token, next) => {
     const answers = params.items.map((item) =>
-      item.section === SETTINGS_SECTION ? readSettings().server : undefined);
+      item.section === SETTINGS_SECTION ? readSettings(item.scopeUri).server : undefined);
     if (answers.every((a) => a !== undefined)) return answers;
     return Promise.resolve(next(params, token)).then((fromNext) => {
       if (!Array.isArray(fromNext)) return fromNext;

@@ -1,8 +1,8 @@
 /**
  * End-to-end scenarios in a real VS Code (code-server + Chromium): the packaged VSIX is installed,
  * the workbench is driven like a user would, and results are read from disk after saving.
- * The model has random weights (models/tiny) until the trained one ships: fills are gibberish,
- * the tests check mechanics (what changed, where, how many steps, recovery), not quality.
+ * The packaged model fills the holes; the tests check mechanics (what changed, where, how many
+ * steps, recovery), not quality (that is measured in docs/benchmarks.md).
  * Screenshots of every scenario go to test-artifacts/e2e/.
  */
 import assert from 'node:assert/strict';

@@ -13,15 +13,25 @@ the empty hole (see choose_lengths); `length="free"` lets every position pick ga
 """
 from __future__ import annotations
 
+import json
 import math
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 
-# The extension's sampling defaults (package.json pgmInfill.steps/order/temperature/topP/seed).
-# TODO(contract): read them from the settings table's JSON export once contract/ lands.
-EXTENSION_DEFAULTS = {"steps": 8, "order": "confidence", "temperature": 0.5, "top_p": 0.95, "seed": -1}
+SETTINGS_JSON = Path(__file__).resolve().parents[1] / "contract" / "settings.json"
+
+
+def extension_defaults() -> dict:
+    """The extension's sampling defaults, from the settings table's JSON export (contract/)."""
+    d = json.loads(SETTINGS_JSON.read_text(encoding="utf-8"))["defaults"]
+    return {"steps": d["steps"], "order": d["order"], "temperature": d["temperature"],
+            "top_p": d["topP"], "seed": d["seed"]}
+
+
+EXTENSION_DEFAULTS = extension_defaults()
 
 
 @dataclass

@@ -63,7 +63,9 @@ const stats = (xs: number[]) => {
 export async function runLoad(cfg: LoadConfig, log: (m: string) => void = () => undefined): Promise<LoadReport> {
   const rand = prng(cfg.seed);
   // The user's defaults: 8 steps, inline capacity 16, explicit capacity 64; fresh seed per fill.
-  const server = await Server.start({ settings: { steps: 8, capacity: 64, seed: -1 } });
+  // models/tiny has random weights, so every suggestion is under the confidence gate; the gate is
+  // opened here so the load exercises the whole inline path (post-processing, items), not just the gate.
+  const server = await Server.start({ settings: { steps: 8, capacity: 64, seed: -1, confidenceThreshold: -100 } });
   const ready = await server.settled();
   if (ready.state !== 'ready') throw new Error(`model did not load: ${ready.message}`);
   const docs = Array.from({ length: cfg.docs }, (_, i) =>

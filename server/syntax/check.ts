@@ -14,6 +14,12 @@ import type { Node } from '@vscode/tree-sitter-wasm';
 import { parserFor } from './grammars';
 
 export const SLICE_LINES = 300;
+/**
+ * At most this many characters on each side of the hole, whatever the line count: a minified file
+ * or a 1 MB line otherwise costs seconds and hundreds of MB of wasm heap per parse (the heap never
+ * shrinks). A cut mid-token shows up as the same error in the baseline and in every fill.
+ */
+export const SLICE_CHARS = 20_000;
 export const NEAR_LINES = 2;
 
 export interface HoleSpan {
@@ -73,8 +79,8 @@ export interface FillCheck {
 export async function checkFills(grammar: string | null, text: string, hole: HoleSpan, fills: string[]): Promise<FillCheck | null> {
   if (!grammar) return null;
   const parser = await parserFor(grammar);
-  const from = linesBefore(text, hole.start, SLICE_LINES);
-  const to = linesAfter(text, hole.end, SLICE_LINES);
+  const from = Math.max(linesBefore(text, hole.start, SLICE_LINES), hole.start - SLICE_CHARS);
+  const to = Math.min(linesAfter(text, hole.end, SLICE_LINES), hole.end + SLICE_CHARS);
   const pre = text.slice(from, hole.start);
   const post = text.slice(hole.end, to);
   const firstRow = rowsIn(pre);

@@ -78,4 +78,14 @@ describe('syntax check (tree-sitter, real grammars)', () => {
     const j = await checkFills('javascript', js, hole(js), ['a + 1', 'a + 1 }']);
     assert.deepEqual(j?.parses, [true, false]);
   });
+  it('a hole in a 1 MB line is judged on a bounded slice: a stray bracket still adds an error', async () => {
+    const items = '1, '.repeat(175_000);
+    const text = `import os\nx = [${items}<FILL>${items}]\nprint(x)\n`;
+    const check = await checkFills('python', text, hole(text), ['2, ', '2), ']);
+    // the slice is cut inside this very line, so its cut is an error on the hole's row in every
+    // variant: neither fill can be called `parses` (conservative), but the counts still separate them
+    assert.ok(check);
+    assert.equal(check.errors[0], check.baseline);
+    assert.ok(check.errors[1] > check.errors[0]);
+  });
 });

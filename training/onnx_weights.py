@@ -18,13 +18,23 @@ from onnx import TensorProto, helper, numpy_helper
 PREFIX = "m."
 
 
+def parameter_name(initializer: str) -> str | None:
+    """The parameter name (without "m.") of a weight initializer, else None. Wrapper modules put
+    their attribute in front (the cache step graph's `extend.m.enc.0...`)."""
+    if initializer.startswith(PREFIX):
+        return initializer[len(PREFIX):]
+    head, sep, rest = initializer.partition("." + PREFIX)
+    return rest if sep and head.isidentifier() else None
+
+
 def store_fp16(path: Path, keep: frozenset[str] = frozenset()) -> None:
     """`keep`: parameter names (without the "m." prefix) that stay float32."""
     model = onnx.load(str(path))
     g = model.graph
     casts = []
     for init in g.initializer:
-        if init.data_type != TensorProto.FLOAT or not init.name.startswith(PREFIX) or init.name[len(PREFIX):] in keep:
+        name = parameter_name(init.name)
+        if init.data_type != TensorProto.FLOAT or name is None or name in keep:
             continue
         arr = numpy_helper.to_array(init).astype(np.float16)
         init.CopyFrom(numpy_helper.from_array(arr, init.name))

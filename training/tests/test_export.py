@@ -3,6 +3,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import onnx
 import onnxruntime as ort
 import pytest
 import torch
@@ -107,6 +108,8 @@ def test_cache_step_graph_is_exact_with_an_empty_cache_and_extends_like_pytorch(
     m = PartitionTransformer(PGMConfig(vocab_size=4096, canvas=64, d_model=32, n_heads=2, n_enc=2, n_dec=1, d_ff=64))
     export_model(m, TOKENIZER, tmp_path, "t", "test", {})
     assert json.loads((tmp_path / "manifest.json").read_text())["cache_graphs"] == {"step": "cache_step.onnx"}
+    weights = [i for i in onnx.load(str(tmp_path / "cache_step.onnx")).graph.initializer if i.dims and "m." in i.name]
+    assert weights and all(i.data_type == onnx.TensorProto.FLOAT16 for i in weights)  # fp16 like the other graphs
     m = m.eval().half().float()  # what the fp16 graphs hold
     sess = ort.InferenceSession(str(tmp_path / "cache_step.onnx"))
     ids, pos, mask, q = example(m.cfg, 3, 9, 4, seed=5)

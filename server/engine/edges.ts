@@ -10,6 +10,8 @@
  *    fill did not open and that the text after the hole starts with are dropped (they would be
  *    doubled); a one-line fill that leaves brackets or a quote open that its selection did not is
  *    closed, except for closers the text after the hole already starts with.
+ * 4. Lines: a selection inside one line gets a one-line fill (cut at its first line break), so
+ *    replacing `w.fill(text)` never pushes the code below it down. Insertions may span lines.
  */
 
 export interface HoleContext {
@@ -27,7 +29,14 @@ export function holeContext(text: string, start: number, end: number): HoleConte
 }
 
 export function cleanFill(fill: string, ctx: HoleContext): string {
-  return balanceAgainstSuffix(trimTrailingBreaks(stripAddedIndent(fill, ctx), ctx), ctx);
+  return balanceAgainstSuffix(trimTrailingBreaks(keepOneLine(stripAddedIndent(fill, ctx), ctx), ctx), ctx);
+}
+
+/** Rule 4. */
+export function keepOneLine(fill: string, ctx: HoleContext): string {
+  if (ctx.selection === '' || ctx.selection.includes('\n')) return fill;
+  const nl = fill.indexOf('\n');
+  return nl < 0 ? fill : fill.slice(0, nl).replace(/[ \t\r]+$/, '');
 }
 
 /** Rule 1. */

@@ -81,8 +81,12 @@ export const USER_SETTINGS: Record<string, unknown> = {
   'editor.quickSuggestions': { other: false, comments: false, strings: false },
   'editor.suggestOnTriggerCharacters': false,
   'editor.acceptSuggestionOnEnter': 'off',
-  // Reproducible fills (random-weight model: gibberish text, but deterministic).
+  // Reproducible fills (same seed, same text).
   'pgmInfill.seed': 1234,
+  // The confidence gate is calibrated for real use and hides most of the shipped model's inline
+  // suggestions at a given spot; these scenarios check the editor mechanics, so every one is shown.
+  // (trust.test.ts checks the gate's "low confidence" path with its own threshold.)
+  'pgmInfill.confidenceThreshold': -100,
   'pgmInfill.capacity': 16,
   'pgmInfill.inline.debounceMs': 150,
   'pgmInfill.inline.maxTokens': 8,

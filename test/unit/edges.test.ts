@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  balanceAgainstSuffix, bracketState, cleanFill, holeContext, inlineSingleLine, stripAddedIndent, trimTrailingBreaks,
+  balanceAgainstSuffix, bracketState, cleanFill, holeContext, inlineSingleLine, keepOneLine, stripAddedIndent, trimTrailingBreaks,
 } from '../../server/engine/edges';
 
 const ctx = (linePrefix: string, selection: string, suffix: string) => ({ linePrefix, selection, suffix });
@@ -14,6 +14,15 @@ describe('clean edges', () => {
     assert.equal(stripAddedIndent('    x = 1', ctx('', '    y = 2', '')), '    x = 1');
     // after code, a leading space is part of the fill
     assert.equal(stripAddedIndent(' + 1', ctx('x', '', '')), ' + 1');
+  });
+
+  it('keeps a fill for a selection inside one line on one line; insertions and multi-line selections may span lines', () => {
+    assert.equal(keepOneLine('w.format(x)\n\n@files\ndef g():', ctx('    return ', 'w.fill(text)', '\n\ndef shorten(')), 'w.format(x)');
+    assert.equal(keepOneLine('a, b  \r\nc', ctx('x = f(', 'y', ')')), 'a, b');
+    assert.equal(keepOneLine('if x:\n    y()', ctx('', '', 'z\n')), 'if x:\n    y()');
+    assert.equal(keepOneLine('a = 1\nb = 2', ctx('', 'a = 0\nb = 0', '\n')), 'a = 1\nb = 2');
+    // through cleanFill: cut first, then the one-line fill's brackets are balanced
+    assert.equal(cleanFill('w.format(x,\n  y)', ctx('    return ', 'w.fill(text)', '\n')), 'w.format(x,)');
   });
 
   it('trims trailing blank lines unless the selection had them', () => {

@@ -32,6 +32,7 @@ import torch.nn as nn
 
 from training.model import PartitionTransformer, PGMConfig, sinusoid
 from training.onnx_weights import store_fp16
+from training.trace_inputs import example_inputs
 
 OPSET = 17
 FILE = "cache_step.onnx"
@@ -123,30 +124,20 @@ def empty_past(cfg, b: int):
     return z(cfg.n_enc), z(cfg.n_enc), z(cfg.n_dec + 1), z(cfg.n_dec + 1), torch.zeros(b, 0, dtype=torch.bool)
 
 
-def example(cfg, b: int, n: int, q: int, seed: int):
-    g = torch.Generator().manual_seed(seed)
-    ids = torch.randint(3, cfg.vocab_size, (b, n), generator=g)
-    pos = torch.stack([torch.randperm(cfg.canvas, generator=g)[:n] for _ in range(b)])
-    mask = torch.ones(b, n, dtype=torch.bool)
-    if b > 1:
-        mask[1, n // 2:] = False
-    return ids, pos, mask, torch.randint(0, cfg.canvas, (b, q), generator=g)
-
-
 def export_cache_step(model, out: Path, tol: float = 1e-4, parts=OWN_PARTS, fp16: bool = True) -> float:
     """Writes out/cache_step.onnx; checks a full step against the exact model and a cached step
     (onnxruntime) against PyTorch. Returns the worst absolute logit difference. fp16: store the
     weights in fp16 as export.py does (the model must hold fp16-representable weights)."""
     step = CacheStep(model, parts).eval()
     cfg = model.cfg
-    ids, pos, mask, qpos = example(cfg, 2, 24, 5, seed=0)
+    ids, pos, mask, qpos = example_inputs(cfg, 2, 24, 5, seed=0)
     with torch.no_grad():
         full = step(ids, pos, mask, *empty_past(cfg, 2), qpos)
         exact = model.decode(model.encode(ids, pos, mask), pos, mask, qpos)
     worst = float((full[0] - exact).abs().max())
     if worst > tol:
         raise RuntimeError(f"cache step with no past differs from the model by {worst:.1e}")
-    nid, npos, nmask, _ = example(cfg, 2, 3, 1, seed=1)
+    nid, npos, nmask, _ = example_inputs(cfg, 2, 3, 1, seed=1)
     past = (full[1], full[2], full[3], full[4], full[5])
     warnings.filterwarnings("ignore")
     kv = {1: "batch", 3: "past"}

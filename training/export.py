@@ -22,6 +22,7 @@ from training.cache_export import FILE as CACHE_FILE, export_cache_step
 from training.checkpoint import load_weights_any
 from training.model import PartitionTransformer, PGMConfig
 from training.onnx_weights import store_fp16
+from training.trace_inputs import example_inputs
 from training.tokenizer import SPECIAL_IDS
 
 OPSET = 17
@@ -46,18 +47,6 @@ class DecodeGraph(torch.nn.Module):
 
     def forward(self, memory, clean_pos, clean_mask, query_pos):
         return self.m.decode(memory, clean_pos, clean_mask, query_pos)
-
-
-def example_inputs(cfg: PGMConfig, b=3, n=40, q=7, seed=0):
-    """Batch >= 2 with padding in some rows, so no trace-time branch is baked in."""
-    g = torch.Generator().manual_seed(seed)
-    ids = torch.randint(3, cfg.vocab_size, (b, n), generator=g)
-    pos = torch.stack([torch.randperm(cfg.canvas, generator=g)[:n] for _ in range(b)])
-    mask = torch.ones(b, n, dtype=torch.bool)
-    if b > 1:
-        mask[1, n // 2:] = False
-    qpos = torch.randint(0, cfg.canvas, (b, q), generator=g)
-    return ids, pos, mask, qpos
 
 
 def export_graphs(model: PartitionTransformer, out: Path, keep_fp32: frozenset[str] = frozenset()) -> None:

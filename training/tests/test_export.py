@@ -103,7 +103,8 @@ def test_cdf_length_rule_commits_trailing_gaps_only():
 
 
 def test_cache_step_graph_is_exact_with_an_empty_cache_and_extends_like_pytorch(tmp_path):
-    from training.cache_export import INPUTS, CacheStep, empty_past, example
+    from training.cache_export import INPUTS, CacheStep, empty_past
+    from training.trace_inputs import example_inputs
     torch.manual_seed(2)
     m = PartitionTransformer(PGMConfig(vocab_size=4096, canvas=64, d_model=32, n_heads=2, n_enc=2, n_dec=1, d_ff=64))
     export_model(m, TOKENIZER, tmp_path, "t", "test", {})
@@ -112,13 +113,13 @@ def test_cache_step_graph_is_exact_with_an_empty_cache_and_extends_like_pytorch(
     assert weights and all(i.data_type == onnx.TensorProto.FLOAT16 for i in weights)  # fp16 like the other graphs
     m = m.eval().half().float()  # what the fp16 graphs hold
     sess = ort.InferenceSession(str(tmp_path / "cache_step.onnx"))
-    ids, pos, mask, q = example(m.cfg, 3, 9, 4, seed=5)
+    ids, pos, mask, q = example_inputs(m.cfg, 3, 9, 4, seed=5)
     feeds = dict(zip(INPUTS, [t.numpy() for t in (ids, pos, mask, *empty_past(m.cfg, 3), q)]))
     logits, *past = sess.run(None, feeds)
     with torch.no_grad():
         exact = m.decode(m.encode(ids, pos, mask), pos, mask, q).numpy()
     assert np.abs(logits - exact).max() < 1e-4
-    nid, npos, nmask, _ = example(m.cfg, 3, 2, 1, seed=6)
+    nid, npos, nmask, _ = example_inputs(m.cfg, 3, 2, 1, seed=6)
     step = dict(zip(INPUTS, [nid.numpy(), npos.numpy(), nmask.numpy(), *past, q.numpy()]))
     got, keys, *_ = sess.run(None, step)
     with torch.no_grad():

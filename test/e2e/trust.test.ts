@@ -47,6 +47,9 @@ const SETTINGS: Record<string, unknown> = {
   'pgmInfill.capacity': 64,
   'pgmInfill.inline.enabled': false, // explicit fills only: no ghost text racing the selections
 };
+// The calibrated gate, not the mechanics suites' open one: the low-confidence scenario raises it
+// with a workspace setting, and a user setting far below would win until VS Code reads that file.
+delete SETTINGS['pgmInfill.confidenceThreshold'];
 
 let cs: CodeServer;
 let browser: Browser;

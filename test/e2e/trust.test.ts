@@ -323,8 +323,11 @@ describe('Fills a user can trust, in a real VS Code on real files', { timeout: 2
     // A threshold of 0 puts every fill under it (scores are mean log-probabilities, < 0).
     const settingsDir = join(cs.workspace, '.vscode');
     mkdirSync(settingsDir, { recursive: true });
-    writeFileSync(join(settingsDir, 'settings.json'), JSON.stringify({ 'pgmInfill.confidenceThreshold': 0 }));
+    // VS Code notices the file a moment later; the steps value rides along in the same file, so the
+    // status bar's "7 steps configured" proves the threshold is in effect before the fill starts.
+    writeFileSync(join(settingsDir, 'settings.json'), JSON.stringify({ 'pgmInfill.confidenceThreshold': 0, 'pgmInfill.steps': 7 }));
     try {
+      await wb.waitStatus(/; 7 steps configured/, 30_000);
       const name = 'encoder_low.py';
       await wb.openFile(name);
       const r = await selectSnippet(ENCODER, 'if not isinstance(chunks, (list, tuple)):');
@@ -342,6 +345,7 @@ describe('Fills a user can trust, in a real VS Code on real files', { timeout: 2
       assert.match(status, /low confidence/);
     } finally {
       rmSync(settingsDir, { recursive: true, force: true });
+      await wb.waitStatus(/; 8 steps configured/, 30_000).catch(() => undefined);
     }
   });
 });

@@ -1,14 +1,18 @@
 /**
  * Inline (ghost text) suggestions through LSP `textDocument/inlineCompletion`, as middleware of
  * the LanguageClient's provider: gate (setting, trust, server ready) -> debounce (dropped when
- * the user keeps typing) -> request (cancelled with VS Code's token) -> post-process (no text
- * the line already holds; the server's ranked items kept in order, repeats dropped, so VS Code
- * cycles them with Alt+] / Alt+[). This is the typing path: it logs, it never shows a toast.
+ * the user keeps typing) -> request (cancelled with VS Code's token) -> the server's items, in
+ * its order (VS Code cycles them with Alt+] / Alt+[). The server already trimmed each item of
+ * the text after the cursor and dropped blank and repeated ones (server/engine/inlineItems.ts),
+ * on the document as synced when the request was sent (an edit after it cancels the request),
+ * so nothing is re-trimmed here. The one client-side filter is a trust rule: only insertions at
+ * the cursor are shown; an item with a range elsewhere is dropped. This is the typing path: it
+ * logs, it never shows a toast.
  */
 import * as vscode from 'vscode';
 import { InlineCompletionRequest, type LanguageClient, type Middleware } from 'vscode-languageclient/node';
 import { PgmErrorCodes, REQUEST_CANCELLED } from '../contract/protocol';
-import { debounce, prepareSuggestions } from './inlineText';
+import { debounce } from './debounce';
 import type { ServerView } from './serverState';
 import { inlineOffReason, type ClientSettings } from './settings';
 
@@ -30,16 +34,11 @@ function waitDebounce(ms: number, token: vscode.CancellationToken): Promise<bool
   return debounce(ms, (cb) => { sub = token.onCancellationRequested(cb); }).finally(() => sub?.dispose());
 }
 
-function postProcess(items: vscode.InlineCompletionItem[], doc: vscode.TextDocument, pos: vscode.Position): vscode.InlineCompletionItem[] {
-  const after = doc.lineAt(pos.line).text.slice(pos.character);
-  const texts: string[] = [];
-  for (const item of items) {
-    if (typeof item.insertText !== 'string') continue;
-    // We only show insertions at the cursor; a server range elsewhere is not trusted.
-    if (item.range && !(item.range.isEmpty && item.range.start.isEqual(pos))) continue;
-    texts.push(item.insertText);
-  }
-  return prepareSuggestions(texts, after).map((text) => new vscode.InlineCompletionItem(text, new vscode.Range(pos, pos)));
+/** Insertions at the cursor only: a server range elsewhere is not trusted (see the header). */
+function atCursor(items: vscode.InlineCompletionItem[], pos: vscode.Position): vscode.InlineCompletionItem[] {
+  return items
+    .filter((item) => typeof item.insertText === 'string' && (!item.range || (item.range.isEmpty && item.range.start.isEqual(pos))))
+    .map((item) => new vscode.InlineCompletionItem(item.insertText, new vscode.Range(pos, pos)));
 }
 
 async function request(
@@ -51,7 +50,7 @@ async function request(
   if (token.isCancellationRequested || !result) return [];
   const converted = await client.protocol2CodeConverter.asInlineCompletionResult(result, token);
   const items = Array.isArray(converted) ? converted : converted?.items ?? [];
-  return postProcess(items, doc, pos);
+  return atCursor(items, pos);
 }
 
 export function inlineMiddleware(deps: InlineDeps): Pick<Middleware, 'provideInlineCompletionItems'> {

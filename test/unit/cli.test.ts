@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import { DEFAULT_SETTINGS } from '../../contract/settings';
 import { parseArgs } from '../../server/cli/args';
 import { findMarkers, splice } from '../../server/cli/fillFile';
-import { inlineSuggestion, trimSuffixOverlap } from '../../server/lsp/inlineText';
 
 describe('cli arguments', () => {
   it('parses fill with options', () => {
@@ -47,20 +46,5 @@ describe('marker holes', () => {
     const r = findMarkers(text, '<FILL>');
     assert.deepEqual(r, [{ start: 2, end: 8 }, { start: 11, end: 17 }, { start: 17, end: 23 }]);
     assert.equal(splice(text, r, ['1', '2', '3']), 'a 1 b 23');
-  });
-});
-
-describe('inline suggestion post-processing', () => {
-  it('trims the part of a fill already after the cursor', () => {
-    assert.equal(trimSuffixOverlap('x + 1)', ')'), 'x + 1');
-    assert.equal(trimSuffixOverlap('foo(bar))', '))  '), 'foo(bar');
-    assert.equal(trimSuffixOverlap('abc', ''), 'abc');
-    assert.equal(trimSuffixOverlap('abc', 'z'), 'abc');
-  });
-
-  it('drops whitespace-only suggestions', () => {
-    assert.equal(inlineSuggestion('   ', ''), null);
-    assert.equal(inlineSuggestion(')', ')'), null);
-    assert.equal(inlineSuggestion(' y', ''), ' y');
   });
 });

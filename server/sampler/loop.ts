@@ -18,6 +18,16 @@ export interface SamplerContext {
   tokenBytes: TokenBytes;
 }
 
+/**
+ * The length round's logits, kept for step 1: row r's slot at canvas position p has its logits at
+ * `(rowOf[r] * logits.q + at.get(p)) * logits.vocab`; rowOf[r] is undefined for rows not queried.
+ */
+interface LengthRound {
+  logits: Logits;
+  rowOf: (number | undefined)[];
+  at: Map<number, number>[];
+}
+
 /** Queries of one row in one round: which slots, and with which candidate ids each. */
 interface RowQuery {
   row: number;
@@ -77,16 +87,17 @@ class SamplerRun<M> {
     this.net.startFill?.();
     const total = effectiveSteps(this.opts.steps, Math.max(0, ...this.slots.map((s) => s.length)));
     const orders = this.slots.map((s) => fixedOrder(s.length, this.opts.order, this.rng));
+    let lengthRound: LengthRound | null = null;
     if (this.lengthRule === 'cdf') {
       throwIfAborted(this.opts.signal);
-      await this.chooseLengths();
+      lengthRound = await this.chooseLengths();
     }
     for (let step = 1; step <= total; step++) {
       throwIfAborted(this.opts.signal);
       const plans = this.rows.map((_, r) => this.plan(r, total - step + 1, orders[r]));
       const queries = plans.filter((p): p is RowQuery & { commit: number } => p !== null);
       if (queries.length === 0) break;
-      const draws = await this.round(queries);
+      const draws = await this.round(queries, step === 1 ? lengthRound : null);
       queries.forEach((q, i) => this.commit(q, draws[i], q.commit, step));
       this.settleAll(step);
       this.opts.onStep?.({ step, totalSteps: total, rows: this.states });
@@ -132,23 +143,43 @@ class SamplerRun<M> {
    * hole the first offset whose filler probability reaches 1/2 (or the row's lengthLevels entry)
    * starts the fillers, which are
    * committed (step 0) and join the clean set in position order, as in training/sample.py.
+   * Returns the round's logits, which step 1 reuses where its input is the same (`reusable`).
    */
-  private async chooseLengths(): Promise<void> {
+  private async chooseLengths(): Promise<LengthRound | null> {
     // Rows that are the same layout object (candidates of one hole) have the same input in this
     // round: it is run once per distinct layout and its lengths go to every copy.
     const first = this.rows.map((layout) => this.rows.indexOf(layout));
     const queries = this.rows
       .map((_, r) => ({ row: r, slots: [...this.slots[r]].sort((a, b) => a.pos - b.pos) }))
       .filter((q) => q.slots.length > 0 && first[q.row] === q.row);
-    if (queries.length === 0) return;
+    if (queries.length === 0) return null;
     const logits = await this.logitsFor(queries);
     const gap = this.ctx.specials.gap;
+    const rowOf: (number | undefined)[] = this.rows.map(() => undefined);
+    const at = this.rows.map(() => new Map<number, number>());
     queries.forEach((q, b) => {
       const pGap = q.slots.map((_, i) => probabilityOf(logits.data, (b * logits.q + i) * logits.vocab, logits.vocab, gap));
       this.rows.forEach((_, r) => {
-        if (first[r] === q.row) this.commitTailFillers(r, q.slots, pGap);
+        if (first[r] !== q.row) return;
+        this.commitTailFillers(r, q.slots, pGap);
+        rowOf[r] = b;
+        q.slots.forEach((s, i) => at[r].set(s.pos, i));
       });
     });
+    return { logits, rowOf, at };
+  }
+
+  /**
+   * Whether step 1 may draw row r from the length round's logits instead of a network round.
+   * Exact when the row committed no fillers: its clean set is then the context alone, as in the
+   * length round (every query's logits depend only on the clean set and its own position).
+   * 'always' reuses for every row, leaving its fillers out of step 1's input
+   * (SamplerOptions.reuseLengthRound).
+   */
+  private reusable(r: number, round: LengthRound): boolean {
+    const mode = this.opts.reuseLengthRound ?? 'exact';
+    if (round.rowOf[r] === undefined || mode === 'never') return false;
+    return mode === 'always' || this.committed[r].length === 0;
   }
 
   /** Commits fillers from each hole's chosen length on; healed edges keep at least one token. */
@@ -167,16 +198,33 @@ class SamplerRun<M> {
     });
   }
 
-  /** One encoder + decoder round over the rows in `queries`; returns one draw per queried slot. */
-  private async round(queries: RowQuery[]): Promise<Draw[][]> {
-    const logits = await this.logitsFor(queries);
+  /**
+   * One encoder + decoder round over the rows in `queries`; returns one draw per queried slot.
+   * Rows that may reuse the length round's logits (step 1, `reusable`) take them from `lengths`
+   * instead; with every row reusing, no network call is made. Draws are made in query order
+   * either way, so the random stream is the same as without reuse.
+   */
+  private async round(queries: RowQuery[], lengths: LengthRound | null = null): Promise<Draw[][]> {
+    const reuse = queries.map((q) => lengths !== null && this.reusable(q.row, lengths));
+    const fresh = queries.filter((_, i) => !reuse[i]);
+    const logits = fresh.length > 0 ? await this.logitsFor(fresh) : null;
     const { temperature, topP } = this.opts;
-    return queries.map((q, b) =>
-      q.slots.map((_, i) => {
-        const offset = (b * logits.q + i) * logits.vocab;
-        return drawToken(logits.data, offset, q.candidates[i], { temperature, topP }, this.rng);
-      }),
-    );
+    let b = 0;
+    return queries.map((q, j) => {
+      let data: Float32Array;
+      let offsetOf: (i: number) => number;
+      if (reuse[j]) {
+        const { logits: l, rowOf, at } = lengths!;
+        const row = rowOf[q.row]!;
+        data = l.data;
+        offsetOf = (i) => (row * l.q + at[q.row].get(q.slots[i].pos)!) * l.vocab;
+      } else {
+        const row = b++;
+        data = logits!.data;
+        offsetOf = (i) => (row * logits!.q + i) * logits!.vocab;
+      }
+      return q.slots.map((_, i) => drawToken(data, offsetOf(i), q.candidates[i], { temperature, topP }, this.rng));
+    });
   }
 
   /** Encoder over each row's clean set, decoder over its queried slots; one network round. */

@@ -74,6 +74,8 @@ export interface RowLayout {
 
 export type LengthRule = 'cdf' | 'free' | 'fixed';
 
+export type LengthReuse = 'exact' | 'always' | 'never';
+
 export interface SamplerOptions {
   steps: number;
   order: SamplingOrder;
@@ -105,6 +107,15 @@ export interface SamplerOptions {
    * differ in length as well as in tokens.
    */
   lengthLevels?: readonly number[];
+  /**
+   * 'cdf' rule only: when step 1 draws from the length round's logits instead of running its
+   * own network round (one network call less per fill). 'exact' (default): for rows that
+   * committed no fillers, whose step-1 input is the length round's, so the draws are the same
+   * bit for bit. 'always': every row, an approximation where fillers were committed (step 1 then
+   * does not see where the fill ends); its quality for inline fills is in docs/benchmarks.md.
+   * 'never': a separate step-1 round for every row (the reference behaviour, for comparisons).
+   */
+  reuseLengthRound?: LengthReuse;
   signal?: AbortSignal;
   onStep?: (event: StepEvent) => void;
 }

@@ -198,6 +198,45 @@ describe('fill text', () => {
     });
   });
 
+  describe('length round reused by step 1', () => {
+    /** Logits that depend on the whole clean set and the query position (a hash), so any change of input shows. */
+    const hashed = (clean: { ids: number[]; pos: number[] }, pos: number) => {
+      let h = pos * 2654435761;
+      for (let i = 0; i < clean.ids.length; i++) h = Math.imul(h ^ (clean.ids[i] * 31 + clean.pos[i]), 2246822519) >>> 0;
+      return 3 + (h % (tok.vocabSize - 3));
+    };
+    const o = (reuse: 'exact' | 'always' | 'never', extra: Partial<SamplerOptions> = {}) =>
+      opts({ length: 'cdf', order: 'confidence', temperature: 1, steps: 4, reuseLengthRound: reuse, ...extra });
+
+    it('saves one network call when no filler was committed, with the same draws bit for bit', async () => {
+      const r = row('xy', 6, 'q');
+      const plain = new FakeNetwork(tok.vocabSize, hashed);
+      const reused = new FakeNetwork(tok.vocabSize, hashed);
+      const a = await runSampler(plain, [r, r], ctx, o('never'));
+      const b = await runSampler(reused, [r, r], ctx, o('exact'));
+      assert.equal(plain.calls.length, 1 + 4);
+      assert.equal(reused.calls.length, 4, 'the length round serves as step 1');
+      assert.equal(b.steps, 4, 'network rounds reported');
+      assert.deepEqual(b.rows, a.rows, 'same tokens, steps and probabilities');
+      assert.deepEqual(reused.calls.slice(1), plain.calls.slice(2), 'steps 2.. see the same clean sets');
+    });
+
+    it("'exact' still runs step 1 for rows with fillers; 'always' reuses the round for them too", async () => {
+      const fillersFrom6 = (_: unknown, pos: number) => (pos >= 6 ? SPECIALS.gap : tok.id('abcdefghijklmnopqrstuvwxyz'[pos % 26]));
+      const r = row('xyz', 8, 'q');
+      const exact = new FakeNetwork(tok.vocabSize, fillersFrom6);
+      const always = new FakeNetwork(tok.vocabSize, fillersFrom6);
+      const e = await runSampler(exact, [r, r, r], ctx, o('exact', { temperature: 0 }));
+      const m = await runSampler(always, [r, r, r], ctx, o('always', { temperature: 0 }));
+      assert.equal(exact.calls.length, 1 + 3, 'length round + one round per step (3 real positions)');
+      assert.equal(always.calls.length, 3, 'step 1 made no call');
+      assert.equal(always.calls[0].clean.length, 1, 'the K rows of one layout share the length round');
+      assert.deepEqual(always.calls[1].clean[0].pos.slice(-6), [6, 7, 8, 9, 10, 3], 'step 2 sees the fillers and step 1\'s token');
+      for (const call of always.calls.slice(1)) for (const q of call.queries.flat()) assert.ok(q < 6, 'fillers stay banned after the chosen length');
+      for (const res of [e, m]) assert.equal(fillOf(res, r), 'def');
+    });
+  });
+
   describe("'fixed' length rule (models without a gap filler)", () => {
     it('skips the length round and fills every position with a real token, even where fillers are likely', async () => {
       const r = row('xyz', 6, 'q');

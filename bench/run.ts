@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { loadModel, type LoadedModel } from '../server/model/host';
+import { loadModel } from '../server/model/host';
 import { editor, flops, generation, type Sessions } from './regimes';
 import { render, type Results } from './report';
 import { session } from './ort';
@@ -21,7 +21,16 @@ const QUICK = process.env.BENCH_QUICK === '1';
 /** The one command that creates the Python venv the graph generator needs (as .ci/run does). */
 export const VENV_COMMAND = 'python3 -m venv .venv && .venv/bin/pip install -r training/requirements.txt';
 
-function ensureGraphs(): Record<string, any> {
+/** bench/.graphs/graphs.json, as bench/make_baselines.py writes it. */
+interface GraphsInfo {
+  config: Record<string, number | string>;
+  pgm_params: number;
+  mdlm_params: number;
+  ar_params: number;
+  matmuls: [number, number][];
+}
+
+function ensureGraphs(): GraphsInfo {
   // graphs from before the matmul shapes / the cache step graph are regenerated
   const stale = !existsSync(join(G, 'graphs.json')) || !JSON.parse(readFileSync(join(G, 'graphs.json'), 'utf8')).matmuls ||
     !existsSync(join(G, 'pgm/cache_step.onnx'));
@@ -33,8 +42,7 @@ function ensureGraphs(): Record<string, any> {
     console.log('generating random-weight graphs (bench/make_baselines.py)...');
     execFileSync(join(ROOT, '.venv/bin/python'), ['-m', 'bench.make_baselines', '--out', G], { cwd: ROOT, stdio: 'inherit' });
   }
-  const info = JSON.parse(readFileSync(join(G, 'graphs.json'), 'utf8'));
-  return info;
+  return JSON.parse(readFileSync(join(G, 'graphs.json'), 'utf8')) as GraphsInfo;
 }
 
 async function main(): Promise<void> {
@@ -44,7 +52,7 @@ async function main(): Promise<void> {
   const s: Sessions = {
     mdlm: await session(join(G, 'mdlm/mdlm.onnx')), prefill: await session(join(G, 'ar/prefill.onnx')),
     step: await session(join(G, 'ar/step.onnx')),
-    matmuls: await Promise.all((info.matmuls as [number, number][]).map(async ([k, n]) => ({ k, n, s: await session(join(G, `matmul_${k}x${n}.onnx`)) }))),
+    matmuls: await Promise.all(info.matmuls.map(async ([k, n]) => ({ k, n, s: await session(join(G, `matmul_${k}x${n}.onnx`)) }))),
   };
   const batch = QUICK ? 2 : 4;
   console.log('(c) FLOP/s...');

@@ -64,7 +64,10 @@ export class ServerOwner implements vscode.Disposable {
     if (now instanceof Error) return Promise.reject(now);
     return new Promise((resolve, reject) => {
       const subs: vscode.Disposable[] = [];
-      const finish = (err?: Error): void => { subs.forEach((d) => d.dispose()); err ? reject(err) : resolve(); };
+      const finish = (err?: Error): void => {
+        subs.forEach((d) => d.dispose());
+        if (err) reject(err); else resolve();
+      };
       subs.push(this.onDidChangeState((v) => {
         const r = settled(v);
         if (r === true) finish(); else if (r instanceof Error) finish(r);

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The project's whole test suite: `npm test` runs this.
-# Layers: type gate -> Python (training) -> TypeScript units -> server integration -> reliability -> end to end.
+# Layers: lint -> type gate -> Python (training) -> TypeScript units -> server integration -> reliability -> end to end.
 # Set PGM_SKIP_E2E=1 to skip the real-VS-Code layer (it needs scripts/setup-e2e.sh first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
 
 step() { printf '\n== %s\n' "$1"; }
+
+step "lint: eslint (TypeScript, JavaScript)"
+npm run --silent lint
 
 step "typecheck"
 npm run --silent typecheck

@@ -62,7 +62,7 @@ export function loadBpeTokenizer(file: string, vocabSize: number, special: numbe
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`cannot read tokenizer ${file}: ${(e as Error).message}`);
+    throw new Error(`cannot read tokenizer ${file}: ${(e as Error).message}`, { cause: e });
   }
   return bpeTokenizer(json, vocabSize, special);
 }

@@ -6,7 +6,7 @@
  * test/e2e scenario 08-restart; training-side faults are training/tests/test_train.py.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -25,7 +25,7 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 function copyTiny(name: string): string {
   const dir = join(tmp, name);
   rmSync(dir, { recursive: true, force: true });
-  require('node:fs').mkdirSync(dir);
+  mkdirSync(dir);
   for (const f of ['manifest.json', 'tokenizer.json', 'encoder.onnx', 'decoder.onnx']) copyFileSync(join(TINY, f), join(dir, f));
   return dir;
 }

@@ -142,7 +142,7 @@ export async function runFuzz(cfg: FuzzConfig, log: (m: string) => void = () => 
       case 'invalid-utf8': {
         // What a file with invalid UTF-8 or random bytes reaches the server as (decoded lossily),
         // plus lone surrogates, which JSON carries escaped.
-        const junk = Buffer.from(Array.from({ length: int(50, 4000) }, () => int(0, 255))).toString('utf8').replace(/\u0000/g, '');
+        const junk = Buffer.from(Array.from({ length: int(50, 4000) }, () => int(0, 255))).toString('utf8').replaceAll('\u0000', '');
         const b = await openDoc(`a = 1\n${rand() < 0.5 ? junk : '\ud800\udfff\ud800x'.repeat(int(1, 200))}\n`, false);
         return { kind, req: infill(b, [{ start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }]) };
       }

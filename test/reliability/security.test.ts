@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { buildSettings, inlineOffReason, trustedModelPath } from '../../client/settings';
-import { PgmErrorCodes, PgmMethods, type InfillResult, type ProgressParams } from '../../contract/protocol';
+import { PgmErrorCodes, PgmMethods, type InfillResult } from '../../contract/protocol';
 import { MAX_DOCUMENT_CHARS } from '../../server/lsp/validate';
 import { ROOT, Server } from './lsp';
 import { sampleSource } from './typist';
@@ -32,7 +32,7 @@ function inetSockets(pid: number): string[] {
   }
   const found: string[] = [];
   for (const table of ['tcp', 'tcp6', 'udp', 'udp6', 'raw', 'raw6']) {
-    let rows: string[] = [];
+    let rows: string[];
     try { rows = readFileSync(`/proc/${pid}/net/${table}`, 'utf8').split('\n').slice(1); } catch { continue; }
     for (const row of rows) {
       const cols = row.trim().split(/\s+/);
@@ -43,7 +43,7 @@ function inetSockets(pid: number): string[] {
 }
 
 async function fullFill(s: Server, onStep: () => void): Promise<InfillResult> {
-  const d = s.conn.onNotification(PgmMethods.progress, (_p: ProgressParams) => onStep());
+  const d = s.conn.onNotification(PgmMethods.progress, () => onStep());
   try {
     return await s.conn.sendRequest(PgmMethods.infill, {
       textDocument: { uri: URI, version: 1 }, requestId: 'net', progress: true,

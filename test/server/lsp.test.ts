@@ -21,9 +21,9 @@ describe('language server over stdio (tiny model)', () => {
   after(() => c.close());
 
   it('announces inline completion and the pgm methods, reports model and device', async () => {
-    const init = (c as unknown as { init: { capabilities: Record<string, any>; serverInfo: { name: string } } }).init;
+    const init = (c as unknown as { init: { capabilities: { inlineCompletionProvider?: boolean; experimental?: { pgmInfill?: { methods?: string[] } } }; serverInfo: { name: string } } }).init;
     assert.equal(init.capabilities.inlineCompletionProvider, true);
-    assert.deepEqual(init.capabilities.experimental.pgmInfill.methods, Object.values(PgmMethods));
+    assert.deepEqual(init.capabilities.experimental?.pgmInfill?.methods, Object.values(PgmMethods));
     const ready = c.statuses.find((s) => s.state === 'ready')!;
     assert.equal(ready.model, 'tiny-random');
     assert.equal(ready.device, 'cpu');

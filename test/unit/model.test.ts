@@ -51,9 +51,19 @@ describe('BPE tokenizer (models/tiny/tokenizer.json)', () => {
   });
 });
 
-function modelCopy(edit: (m: Record<string, any>) => void): string {
+/** The fields of a manifest.json that the refusal cases below edit. */
+interface RawManifest {
+  format: string;
+  format_version: number;
+  special_ids: Record<string, number>;
+  graphs: Record<string, { file: string; inputs: string[] }>;
+  tokenizer: { type: string };
+  fill_length: string;
+}
+
+function modelCopy(edit: (m: RawManifest) => void): string {
   const dir = mkdtempSync(join(tmpdir(), 'pgm-manifest-'));
-  const m = JSON.parse(readFileSync(join(TINY, 'manifest.json'), 'utf8'));
+  const m = JSON.parse(readFileSync(join(TINY, 'manifest.json'), 'utf8')) as RawManifest;
   edit(m);
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
   for (const f of ['tokenizer.json', 'encoder.onnx', 'decoder.onnx']) copyFileSync(join(TINY, f), join(dir, f));
@@ -67,7 +77,7 @@ describe('manifest validation', () => {
     assert.deepEqual(m.specialIds, { doc: 0, gap: 1, pad: 2 });
   });
 
-  const refusals: [string, (m: Record<string, any>) => void, RegExp][] = [
+  const refusals: [string, (m: RawManifest) => void, RegExp][] = [
     ['wrong format', (m) => { m.format = 'gguf'; }, /manifest.format must be "pgm-infill-model"/],
     ['newer version', (m) => { m.format_version = 2; }, /format_version 2 is not supported/],
     ['bad special id', (m) => { m.special_ids.gap = 99999; }, /special_ids.gap must be an integer/],

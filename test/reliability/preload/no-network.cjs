@@ -21,11 +21,9 @@ net.Socket.prototype.connect = function (...args) {
   throw record(`net.Socket.connect ${JSON.stringify(args[0])}`);
 };
 for (const f of ['lookup', 'resolve', 'resolve4', 'resolve6', 'resolveAny']) {
-  const orig = dns[f];
-  dns[f] = function (...args) { throw record(`dns.${f} ${String(args[0])}`); void orig; };
+  dns[f] = function (...args) { throw record(`dns.${f} ${String(args[0])}`); };
 }
-const createSocket = dgram.createSocket;
-dgram.createSocket = function (...args) { throw record(`dgram.createSocket ${JSON.stringify(args[0])}`); void createSocket; };
+dgram.createSocket = function (...args) { throw record(`dgram.createSocket ${JSON.stringify(args[0])}`); };
 if (typeof globalThis.fetch === 'function') {
   globalThis.fetch = async (input) => { throw record(`fetch ${String(input)}`); };
 }

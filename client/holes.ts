@@ -5,8 +5,8 @@
  * Decorations and lenses only; the document is touched by the fill commands alone.
  */
 import * as vscode from 'vscode';
+import { findHoles } from '../contract/holes';
 import { Commands } from './commands';
-import { findHoles } from './ranges';
 
 export const HAS_HOLES_KEY = 'pgmInfill.hasHoles';
 /** Documents larger than this are not scanned while typing (a fill refuses them anyway). */
@@ -24,7 +24,7 @@ const markerStyle = vscode.window.createTextEditorDecorationType({
 
 export function holeRanges(doc: vscode.TextDocument, marker: string): vscode.Range[] {
   if (doc.getText().length > MAX_SCAN_CHARS) return [];
-  return findHoles(doc.getText(), marker).map(([s, e]) => new vscode.Range(doc.positionAt(s), doc.positionAt(e)));
+  return findHoles(doc.getText(), marker).map((h) => new vscode.Range(doc.positionAt(h.start), doc.positionAt(h.end)));
 }
 
 export class HoleMarkers implements vscode.Disposable, vscode.CodeLensProvider {

@@ -1,6 +1,5 @@
 /**
- * Range arithmetic for fills, on plain LSP-shaped values: finding placeholder holes, ordering
- * requested ranges, and checking that a server answer edits only what was asked. Pure.
+ * Range arithmetic for fills, on plain LSP-shaped values: ordering requested ranges, and checking that a server answer edits only what was asked. Pure.
  */
 import type { InfillEdit } from '../contract/protocol';
 
@@ -24,16 +23,6 @@ export function normalizeRanges<R extends Rng>(ranges: readonly R[]): R[] {
 /** True when some range starts before the previous one ends (the server refuses those). */
 export function hasOverlap(sorted: readonly Rng[]): boolean {
   return sorted.some((r, i) => i > 0 && comparePos(r.start, sorted[i - 1].end) < 0);
-}
-
-/** Offsets [start, end) of every non-overlapping occurrence of `marker` in `text`. */
-export function findHoles(text: string, marker: string): Array<[number, number]> {
-  if (!marker) return [];
-  const out: Array<[number, number]> = [];
-  for (let i = text.indexOf(marker); i >= 0; i = text.indexOf(marker, i + marker.length)) {
-    out.push([i, i + marker.length]);
-  }
-  return out;
 }
 
 export type EditCheck = { ok: true; edits: InfillEdit[] } | { ok: false; reason: string };

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fillExplicit } from '../engine/explicit';
 import type { EngineModel } from '../engine/fill';
+import { findHoles, type Hole } from '../../contract/holes';
 import type { FillAlternative } from '../../contract/protocol';
 import { grammarForPath } from '../syntax/grammars';
 import { randomSeed } from '../sampler/prng';
@@ -21,14 +22,8 @@ export interface FileFill {
   seed: number;
 }
 
-/** Character ranges of each marker occurrence. */
-export function findMarkers(text: string, marker: string): { start: number; end: number }[] {
-  const out: { start: number; end: number }[] = [];
-  for (let i = text.indexOf(marker); i >= 0; i = text.indexOf(marker, i + marker.length)) out.push({ start: i, end: i + marker.length });
-  return out;
-}
-
-export function splice(text: string, ranges: { start: number; end: number }[], fills: string[]): string {
+/** The text with each hole replaced by its fill. */
+export function splice(text: string, ranges: readonly Hole[], fills: string[]): string {
   let out = '';
   let at = 0;
   ranges.forEach((r, i) => {
@@ -41,7 +36,7 @@ export function splice(text: string, ranges: { start: number; end: number }[], f
 export async function fillFile(path: string, model: EngineModel, args: CliArgs): Promise<FileFill> {
   const text = readFileSync(path, 'utf8');
   if (text.includes('\u0000')) throw new Error(`${path} looks binary (NUL characters)`);
-  const ranges = findMarkers(text, args.marker);
+  const ranges = findHoles(text, args.marker);
   if (ranges.length === 0) throw new Error(`no ${JSON.stringify(args.marker)} marker in ${path} (set another with --marker)`);
   const seed = args.seed < 0 ? randomSeed() : args.seed;
   const t0 = performance.now();

@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkEdits, describeTargets, findHoles, hasOverlap, normalizeRanges, type Rng } from '../../client/ranges';
+import { checkEdits, describeTargets, hasOverlap, normalizeRanges, type Rng } from '../../client/ranges';
 
 const r = (l0: number, c0: number, l1: number, c1: number): Rng => ({ start: { line: l0, character: c0 }, end: { line: l1, character: c1 } });
-
-test('findHoles finds every non-overlapping marker', () => {
-  assert.deepEqual(findHoles('a <|hole|> b <|hole|>', '<|hole|>'), [[2, 10], [13, 21]]);
-  assert.deepEqual(findHoles('aaaa', 'aa'), [[0, 2], [2, 4]]);
-  assert.deepEqual(findHoles('abc', ''), []);
-  assert.deepEqual(findHoles('abc', 'x'), []);
-});
 
 test('normalizeRanges sorts and drops duplicates', () => {
   const out = normalizeRanges([r(2, 0, 2, 3), r(0, 1, 0, 4), r(2, 0, 2, 3)]);

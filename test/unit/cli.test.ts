@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_SETTINGS } from '../../contract/settings';
 import { parseArgs } from '../../server/cli/args';
-import { findMarkers, splice } from '../../server/cli/fillFile';
+import { findHoles } from '../../contract/holes';
+import { splice } from '../../server/cli/fillFile';
 
 describe('cli arguments', () => {
   it('parses fill with options', () => {
@@ -43,7 +44,7 @@ describe('cli arguments', () => {
 describe('marker holes', () => {
   it('finds every marker and splices fills in order', () => {
     const text = 'a <FILL> b <FILL><FILL>';
-    const r = findMarkers(text, '<FILL>');
+    const r = findHoles(text, '<FILL>');
     assert.deepEqual(r, [{ start: 2, end: 8 }, { start: 11, end: 17 }, { start: 17, end: 23 }]);
     assert.equal(splice(text, r, ['1', '2', '3']), 'a 1 b 23');
   });

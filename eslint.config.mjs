@@ -3,6 +3,7 @@
 // took 2.5x as long on this project and flagged mostly node:test's unawaited describe/it calls.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './scripts/eslint-layers.mjs';
 
 /** The Node globals that plain .mjs / .cjs scripts use (no `globals` package needed for these). */
 const node = { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', globalThis: 'readonly' };
@@ -18,6 +19,12 @@ export default tseslint.config(
       // `_name` marks a parameter or binding that is there for its position, not its value
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // dependencies run one way between folders (the table is in scripts/eslint-layers.mjs)
+    files: ['**/*.ts', '**/*.mjs', '**/*.cjs', '**/*.js'],
+    plugins: { layers },
+    rules: { 'layers/imports': 'error' },
   },
   { files: ['**/*.mjs'], languageOptions: { sourceType: 'module', globals: node } },
   {

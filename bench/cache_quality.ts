@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fillHoles } from '../server/engine/fill';
 import { loadModel, type LoadedModel } from '../server/model/host';
-import { engineOf } from '../server/lsp/requests';
+import { engineOf } from '../server/engine/modelView';
 import { DEFAULT_SETTINGS } from '../contract/settings';
 import { createRng, type Rng } from '../server/sampler/prng';
 import { checkFills } from '../server/syntax/check';

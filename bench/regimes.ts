@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fillHoles } from '../server/engine/fill';
 import type { LoadedModel } from '../server/model/host';
 import type { OrtSession } from '../server/model/ort';
-import { engineOf } from '../server/lsp/requests';
+import { engineOf } from '../server/engine/modelView';
 import { runSampler } from '../server/sampler/loop';
 import { arGenerate, mdlmFill } from './baselines';
 import { f32, median, time } from './ort';

@@ -7,7 +7,7 @@
  */
 import { fillExplicit } from '../server/engine/explicit';
 import { loadModel } from '../server/model/host';
-import { cacheOf, engineOf } from '../server/lsp/requests';
+import { cacheOf, engineOf } from '../server/engine/modelView';
 import { DEFAULT_SETTINGS as D } from '../contract/settings';
 import { makeHoles } from './trust_eval';
 

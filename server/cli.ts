@@ -9,9 +9,11 @@ import { answerLine } from './cli/jsonl';
 import { loadModel, type LoadedModel } from './model/host';
 import type { EngineModel } from './engine/fill';
 import { resolveModelDir } from './model/locate';
-import { cacheOf, engineOf } from './lsp/requests';
+import { cacheOf, engineOf } from './engine/modelView';
 import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
-import { SERVER_VERSION, startServer } from './lsp/server';
+import { SERVER_VERSION } from '../contract/version';
+// the `lsp` mode: lsp/server.ts is the CLI's one import from lsp/ (scripts/eslint-layers.mjs)
+import { startServer } from './lsp/server';
 
 async function openModel(args: CliArgs): Promise<LoadedModel> {
   const dir = resolveModelDir(args.model);

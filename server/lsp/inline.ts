@@ -12,12 +12,13 @@ import type { CancellationToken, InlineCompletionList, InlineCompletionParams } 
 import { inlineSingleLine } from '../engine/edges';
 import { fillHoles } from '../engine/fill';
 import { inlineItems } from '../engine/inlineItems';
+import { cacheOf, engineOf } from '../engine/modelView';
 import { rankHole, type RankedFill } from '../engine/rank';
 import { grammarForLanguageId, grammarForPath } from '../syntax/grammars';
 import { SchedulerError } from './scheduler';
 import { openDocument, type ServerDeps } from './infill';
 import { InlineMemo } from './inlineMemo';
-import { cacheOf, engineOf, resolveOptions, signalOf } from './requests';
+import { resolveOptions, signalOf } from './requests';
 import { checkText, rangesToOffsets } from './validate';
 
 const EMPTY: InlineCompletionList = { items: [] };

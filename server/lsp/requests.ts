@@ -1,12 +1,10 @@
 /**
  * Shared plumbing of the fill requests: merging request options over settings, turning an LSP
- * cancellation token into an AbortSignal, and the engine view of a loaded model.
+ * cancellation token into an AbortSignal (the engine view of a model: engine/modelView.ts).
  */
 import type { CancellationToken } from 'vscode-languageserver/node';
 import { LENGTH_FROM, OVERSIZE, type LengthFrom, type Oversize, type SamplingOptions } from '../../contract/protocol';
 import { sanitizeSettings, type PgmSettings } from '../../contract/settings';
-import type { EngineModel } from '../engine/fill';
-import type { LoadedModel } from '../model/host';
 import { randomSeed } from '../sampler/prng';
 import { inlineSteps } from '../sampler/schedule';
 import type { SamplerOptions } from '../sampler/types';
@@ -52,21 +50,5 @@ export function resolveOptions(settings: PgmSettings, options: SamplingOptions |
       singleLine: typeof o.singleLine === 'boolean' ? o.singleLine : inline,
       earlyStop: true,
     },
-  };
-}
-
-/** The contextCache setting's value as LoadedModel.networkFor takes it (-1 = exact = null). */
-export function cacheOf(setting: number): number | null {
-  return setting >= 0 ? setting : null;
-}
-
-/** The engine view of a model for one fill; `contextCache` as LoadedModel.networkFor. */
-export function engineOf(model: LoadedModel, contextCache: number | null): EngineModel {
-  return {
-    tokenizer: model.tokenizer,
-    network: model.networkFor(contextCache),
-    specialIds: model.manifest.specialIds,
-    canvas: model.manifest.architecture.canvas,
-    fixedLength: model.manifest.fillLength === 'fixed',
   };
 }

@@ -3,22 +3,19 @@
  * request handlers. Every handler answers errors as ResponseErrors (server/lsp/errors.ts), so a
  * bad request never takes the server down.
  */
-import { version } from '../../package.json';
 import {
   DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind,
   type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PROTOCOL_VERSION, PgmErrorCodes, PgmMethods, type InfillParams, type StatusParams } from '../../contract/protocol';
+import { SERVER_VERSION } from '../../contract/version';
 import { toResponseError } from './errors';
 import { handleInfill, type ServerDeps } from './infill';
 import { handleInline, inlineMemo } from './inline';
 import { ModelOwner } from './modelOwner';
 import { Scheduler } from './scheduler';
 import { SettingsSource } from './settings';
-
-/** The package version (package.json, bundled at build time). */
-export const SERVER_VERSION: string = version;
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fillHoles } from '../../server/engine/fill';
-import { engineOf } from '../../server/lsp/requests';
+import { engineOf } from '../../server/engine/modelView';
 import type { CachedNetwork } from '../../server/model/cachedNetwork';
 import { loadModel, type LoadedModel } from '../../server/model/host';
 import { PgmMethods, type InfillResult } from '../../contract/protocol';

@@ -26,11 +26,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-ROOT = Path(__file__).resolve().parents[1]
 from training.cache_export import FILE as CACHE_FILE, export_cache_step
 from training.export import export_graphs, write_manifest
 from training.model import EncoderBlock, PartitionTransformer, PGMConfig
 
+ROOT = Path(__file__).resolve().parents[1]
 OPSET = 17
 warnings.filterwarnings("ignore")
 

@@ -21,7 +21,6 @@ from training.import_official import convert
 from training.official_checkpoint import expected_keys
 from training.official_model import OfficialConfig
 
-
 CFG = OfficialConfig(vocab_size=50258, canvas=1024, d_model=768, n_heads=12, n_enc=8, n_dec=8, d_ff=3072, cond_dim=128)
 
 

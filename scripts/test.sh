@@ -8,8 +8,9 @@ PY=${PYTHON:-.venv/bin/python}
 
 step() { printf '\n== %s\n' "$1"; }
 
-step "lint: eslint (TypeScript, JavaScript)"
+step "lint: eslint (TypeScript, JavaScript), ruff (Python)"
 npm run --silent lint
+"$PY" -m ruff check --quiet
 
 step "typecheck"
 npm run --silent typecheck

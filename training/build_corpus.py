@@ -45,8 +45,8 @@ import tarfile
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator
 
 from training.near_dedupe import near_dedupe
 

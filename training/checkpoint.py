@@ -76,6 +76,7 @@ def load_weights_any(path: Path) -> tuple[dict, dict, dict]:
 
 def load_model_folder(folder: Path) -> tuple[dict, dict, dict]:
     import json
+
     from training.onnx_weights import read_state_dict
     manifest_path = folder / "manifest.json"
     if not manifest_path.exists():

@@ -47,7 +47,7 @@ class TrainConfig:
     peak_flops: float = 989e12         # for MFU in the log: H100/H200 SXM dense bf16
 
     @classmethod
-    def from_dict(cls, d: dict) -> "TrainConfig":
+    def from_dict(cls, d: dict) -> TrainConfig:
         return strict_init(cls, d, "train")
 
     def __post_init__(self):
@@ -64,7 +64,7 @@ class RunConfig:
     train: TrainConfig = field(default_factory=TrainConfig)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "RunConfig":
+    def from_dict(cls, d: dict) -> RunConfig:
         unknown = set(d) - {"model", "objective", "train"}
         if unknown:
             raise ValueError(f"unknown config sections: {sorted(unknown)}")
@@ -73,7 +73,7 @@ class RunConfig:
                    TrainConfig.from_dict(d.get("train", {})))
 
     @classmethod
-    def load(cls, path: str | Path, overrides: list[str] = ()) -> "RunConfig":
+    def load(cls, path: str | Path, overrides: list[str] = ()) -> RunConfig:
         """Read a run config; every way it can be wrong is a ConfigError naming the file."""
         try:
             d = json.loads(Path(path).read_text())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from training.checkpoint import CheckpointError
 

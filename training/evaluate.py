@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from training.checkpoint import load_weights_any
 from training.errors import add_debug_flag, run_cli
@@ -49,7 +47,7 @@ def edit_similarity(a: str, b: str) -> float:
 def cut_hole(text: str, kind: str, rng: random.Random):
     """(prefix, middle, suffix) or None when the file has no suitable place."""
     lines = text.split("\n")
-    starts = np.cumsum([0] + [len(l) + 1 for l in lines]).tolist()
+    starts = np.cumsum([0] + [len(line) + 1 for line in lines]).tolist()
     if kind == "random_span":
         if len(text) < 200:
             return None
@@ -68,7 +66,7 @@ def cut_hole(text: str, kind: str, rng: random.Random):
 
 
 def previous_lines(prefix: str, n: int) -> str:
-    lines = [l for l in prefix.split("\n")[:-1] if l.strip()]
+    lines = [line for line in prefix.split("\n")[:-1] if line.strip()]
     return "\n".join(lines[-n:]).strip() if lines else ""
 
 
@@ -192,7 +190,7 @@ def main(argv=None):
         val = load_stream(a.data, "val", "cpu")
         report["nelbo"] = nelbo_eval(model, val, model.cfg.canvas, a.nelbo_batches, 16,
                                      meta["chars"] / meta["tokens"])
-    files = [json.loads(l)["text"] for f in a.files for l in open(f, encoding="utf-8")]
+    files = [json.loads(line)["text"] for f in a.files for line in open(f, encoding="utf-8")]
     opts = SampleOptions(steps=a.steps, order=a.order, temperature=a.temperature, top_p=a.top_p, seed=a.seed)
     report["infill_settings"] = {**opts.__dict__, "capacity": CAPACITY, "files": [str(f) for f in a.files]}
     report["infill"], report["examples"] = infill_metrics(model, tok, files, a.per_kind, opts, a.seed, a.batch)

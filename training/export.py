@@ -10,9 +10,9 @@ the TypeScript parity test), and checks onnxruntime against PyTorch before it fi
 from __future__ import annotations
 
 import argparse
-import warnings
 import json
 import shutil
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +22,8 @@ from training.cache_export import FILE as CACHE_FILE, export_cache_step
 from training.checkpoint import load_weights_any
 from training.model import PartitionTransformer, PGMConfig
 from training.onnx_weights import store_fp16
-from training.trace_inputs import example_inputs
 from training.tokenizer import SPECIAL_IDS
+from training.trace_inputs import example_inputs
 
 OPSET = 17
 ENC_IN, ENC_OUT = ["clean_ids", "clean_pos", "clean_mask"], ["memory"]

@@ -57,7 +57,7 @@ def main(argv=None):
     ap = parser()
     ap.add_argument("--debug", action="store_true", help="on an expected error, show the full traceback")
     a = ap.parse_args(argv)
-    tasks = [json.loads(l) for l in gzip.open(a.bench, "rt")]
+    tasks = [json.loads(line) for line in gzip.open(a.bench, "rt")]
     if a.limit:
         tasks = random.Random(0).sample(tasks, min(a.limit, len(tasks)))
     model, tok = load_model(a.ckpt), load_tokenizer(a.tokenizer)

@@ -36,7 +36,7 @@ class PGMConfig:
     zero_init_out: bool = False    # attention output and MLP down projections start at zero
 
     @classmethod
-    def from_dict(cls, d: dict) -> "PGMConfig":
+    def from_dict(cls, d: dict) -> PGMConfig:
         return strict_init(cls, d, "model")
 
     def __post_init__(self):

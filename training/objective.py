@@ -28,7 +28,7 @@ class ObjectiveConfig:
             raise ValueError(f"length_prior must be 'uniform' or 'log-uniform', got {self.length_prior!r}")
 
     @classmethod
-    def from_dict(cls, d: dict) -> "ObjectiveConfig":
+    def from_dict(cls, d: dict) -> ObjectiveConfig:
         return strict_init(cls, d, "objective")
 
 

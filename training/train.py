@@ -28,15 +28,15 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from training.checkpoint import load_checked, load_weights_any, save_training, FORMAT
+from training.checkpoint import FORMAT, load_checked, load_weights_any, save_training
 from training.config import RunConfig
 from training.errors import UserError, add_debug_flag, run_cli
 from training.model import PartitionTransformer, PGMConfig
 from training.objective import make_batch, nelbo_nats_per_token, weighted_loss
 from training.optim import lr_multiplier, make_optimizer, set_lr
 from training.runcontrol import Progress, StopControl, stop_message
-from training.speed import flops_per_token, prepare_model
 from training.runfolder import RunFolder
+from training.speed import flops_per_token, prepare_model
 
 
 def setup_distributed():
@@ -201,7 +201,7 @@ class Trainer:
         gen = torch.Generator(device=self.device)
         gen.manual_seed(tc.seed * 1_000_003 + self.step * 1009 + self.rank)
         total = 0.0
-        for micro in range(tc.grad_accum):
+        for _ in range(tc.grad_accum):
             ids, groups, w = make_batch(self.train_stream, tc.batch_size, L, self.cfg.objective,
                                         self.gap_id, gen)
             use_bf16 = tc.bf16 and self.device.type == "cuda"

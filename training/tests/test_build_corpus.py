@@ -9,7 +9,6 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-
 from training import build_corpus as bc
 
 NORMAL_PY = "def add(a, b):\n    \"\"\"Add two numbers.\"\"\"\n    return a + b\n"

@@ -4,8 +4,15 @@ import math
 import torch
 
 from training.model import PartitionTransformer, PGMConfig
-from training.objective import (ObjectiveConfig, infill_layout, make_batch, mask_in_hole, random_partition,
-                       weighted_loss, nelbo_nats_per_token)
+from training.objective import (
+    ObjectiveConfig,
+    infill_layout,
+    make_batch,
+    mask_in_hole,
+    nelbo_nats_per_token,
+    random_partition,
+    weighted_loss,
+)
 
 GAP = 1
 

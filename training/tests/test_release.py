@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 import torch
 
+from training import release
 from training.checkpoint import load_weights_any, save_training
 from training.config import RunConfig
-from training.model import PartitionTransformer, PGMConfig
-from training import release
 from training.errors import UserError
+from training.model import PartitionTransformer, PGMConfig
 
 TOKENIZER = Path(__file__).resolve().parents[2] / "models" / "tiny" / "tokenizer.json"
 

@@ -7,14 +7,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
 from training.checkpoint import FORMAT, load_checked
+from training.errors import run_cli
 from training.runcontrol import binding_limit, resume_command
 from training.runfolder import RunFolderError, RunLock
-from training.errors import run_cli
 from training.tests.test_train import ROOT, make_config, make_data
 from training.train import main
 

@@ -4,14 +4,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
-from training.checkpoint import CheckpointError, load_checked, FORMAT
+from training.checkpoint import FORMAT, CheckpointError, load_checked
 
 ROOT = Path(__file__).resolve().parents[2]
 TRAIN = ["-m", "training.train"]

@@ -4,7 +4,7 @@
  * failures (a server error already shown is shown again as the same toast, never a second one).
  */
 import * as vscode from 'vscode';
-import { PgmErrorCodes } from '../contract/protocol';
+import { errorKindOf } from '../contract/protocol';
 import type { ErrorNotice } from './errorNotice';
 import type { LiveMessage } from './liveModel';
 import { errorText, type ServerOwner } from './serverOwner';
@@ -52,7 +52,7 @@ export function reportFailure(deps: FeedbackDeps, err: unknown): void {
   const code = (err as { code?: unknown })?.code;
   const text = errorText(err);
   deps.log.error(`fill failed: ${text}${typeof code === 'number' ? ` (code ${code})` : ''}`);
-  if (code === PgmErrorCodes.StaleVersion) {
+  if (errorKindOf(err) === 'staleVersion') {
     void vscode.window.showWarningMessage('PGM Infill: the document changed during the fill; nothing was applied.');
   } else if (typeof code === 'number' && CONNECTION_LOST.has(code)) {
     void vscode.window.showWarningMessage('PGM Infill: the server stopped during the fill; nothing was changed. It restarts by itself: try again.');

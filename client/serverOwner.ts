@@ -17,7 +17,7 @@ import {
 import { PgmMethods, type ProgressParams, type StatusParams } from '../contract/protocol';
 import { createLanguageClient } from './languageClient';
 import { RestartPolicy } from './restartPolicy';
-import { fixForMessage, type ServerView } from './serverState';
+import { fixForKind, type ServerView } from './serverState';
 
 export class ServerOwner implements vscode.Disposable {
   private client: LanguageClient | undefined;
@@ -148,7 +148,7 @@ export class ServerOwner implements vscode.Disposable {
       this.setView({ kind: 'ready', model: p.model ?? '?', device: p.device ?? '?', lastLatencyMs: p.lastLatencyMs });
     } else {
       const message = p.message ?? 'unknown server error';
-      this.setView({ kind: 'error', message, fix: fixForMessage(message) });
+      this.setView({ kind: 'error', message, fix: fixForKind(p.errorKind) });
     }
   }
 

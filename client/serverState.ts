@@ -2,6 +2,7 @@
  * The client's view of the language server, as one explicit state union, and the single place
  * that turns it into words for the status bar. Pure: no `vscode` import, unit-tested.
  */
+import type { ModelErrorKind } from '../contract/protocol';
 
 /** What a user can do about an error; the status item and the toast offer it. */
 export type ErrorFix = 'modelPath' | 'restart' | 'log';
@@ -145,7 +146,20 @@ function escapeLine(line: string): string {
   return line.replace(/([\\`*_{}<>#|])/g, '\\$1');
 }
 
-/** Fix offered for a server-reported error, by what its message names. */
-export function fixForMessage(message: string): ErrorFix {
-  return /model|manifest|onnx|tokenizer|provider/i.test(message) ? 'modelPath' : 'restart';
+/**
+ * Fix offered for a model the server could not load, by the kind it reported (never by the
+ * message's words): a missing or refused model is fixed in the model path; a model no provider
+ * could start is explained in the log (the provider notes); anything else (an older server that
+ * sends no kind) gets a restart.
+ */
+export function fixForKind(kind: ModelErrorKind | undefined): ErrorFix {
+  switch (kind) {
+    case 'modelMissing':
+    case 'modelInvalid':
+      return 'modelPath';
+    case 'providerFailed':
+      return 'log';
+    default:
+      return 'restart';
+  }
 }

@@ -3,8 +3,8 @@
  *
  * Both the VS Code client and the server import this file (neither imports the other's
  * internals), and the client bundles it, so it imports nothing but types (no runtime dependency
- * on vscode-languageserver-protocol) and holds only constants and interfaces. The settings table
- * is its sibling, contract/settings.ts.
+ * on vscode-languageserver-protocol) and holds only constants, interfaces and one pure helper
+ * (errorKindOf). The settings table is its sibling, contract/settings.ts.
  *
  * Standard LSP is used where it exists: `textDocument/inlineCompletion` (LSP 3.18) for ghost
  * text, `$/cancelRequest` for cancellation, `workspace/configuration` for settings.
@@ -205,6 +205,8 @@ export interface StatusParams {
   queue?: { pending: number; maxPending: number };
   /** Human-readable detail; always set for 'error'. */
   message?: string;
+  /** Why the model is unavailable (state 'error'): what the client offers as the fix follows it. */
+  errorKind?: ModelErrorKind;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,8 +242,40 @@ export const PgmErrorCodes = {
   SelectionTooLarge: 1011,
 } as const;
 
+/**
+ * Why a request or the model failed, as a word to switch on: every error this server answers
+ * carries `ResponseError.data.kind`, and a status in the 'error' state carries `errorKind`. The
+ * message is for people only; never match its text.
+ */
+export type PgmErrorKind =
+  | 'unknownDocument' | 'staleVersion' | 'invalidRange' | 'binaryContent' | 'superseded' | 'queueFull'
+  | 'invalidParams' | 'inferenceFailed' | 'documentTooLarge' | 'selectionTooLarge'
+  /** ModelUnavailable: the model folder, its manifest.json or a file the manifest names does not exist. */
+  | 'modelMissing'
+  /**
+   * ModelUnavailable: the model is there but refused: its manifest, the graphs' inputs and outputs
+   * or their vocabulary disagree with the contract (docs/model-contract.md), or onnxruntime cannot
+   * load a graph file.
+   */
+  | 'modelInvalid'
+  /**
+   * ModelUnavailable: no execution provider could run the model, not even the CPU (onnxruntime
+   * missing or failing, out of memory, a failed warm-up run).
+   */
+  | 'providerFailed'
+  /** ModelUnavailable: no model loaded yet. */
+  | 'modelNotLoaded';
+
+/** The model kinds of ModelUnavailable (the user's fix is the model or its settings). */
+export type ModelErrorKind = Extract<PgmErrorKind, 'modelMissing' | 'modelInvalid' | 'providerFailed' | 'modelNotLoaded'>;
+
+/** `data` of every error this server answers. */
+export interface PgmErrorData {
+  kind: PgmErrorKind;
+}
+
 /** `data` of a SelectionTooLarge error. */
-export interface SelectionTooLargeData {
+export interface SelectionTooLargeData extends PgmErrorData {
   kind: 'selectionTooLarge';
   /** Index of the (first) range that is too large. */
   range: number;
@@ -254,3 +288,27 @@ export type PgmErrorCode = (typeof PgmErrorCodes)[keyof typeof PgmErrorCodes];
 
 /** LSP's RequestCancelled code, repeated here so the client need not import the runtime. */
 export const REQUEST_CANCELLED = -32800;
+
+/** The kind an error of each code carries (ModelUnavailable says which model kind instead). */
+export const KIND_OF_CODE: Readonly<Record<Exclude<PgmErrorCode, typeof PgmErrorCodes.ModelUnavailable>, PgmErrorKind>> = {
+  [PgmErrorCodes.UnknownDocument]: 'unknownDocument',
+  [PgmErrorCodes.StaleVersion]: 'staleVersion',
+  [PgmErrorCodes.InvalidRange]: 'invalidRange',
+  [PgmErrorCodes.BinaryContent]: 'binaryContent',
+  [PgmErrorCodes.Superseded]: 'superseded',
+  [PgmErrorCodes.QueueFull]: 'queueFull',
+  [PgmErrorCodes.InvalidParams]: 'invalidParams',
+  [PgmErrorCodes.InferenceFailed]: 'inferenceFailed',
+  [PgmErrorCodes.DocumentTooLarge]: 'documentTooLarge',
+  [PgmErrorCodes.SelectionTooLarge]: 'selectionTooLarge',
+};
+
+/** The kind of an error answered by this server (`data.kind`), or undefined for any other error. */
+export function errorKindOf(err: unknown): PgmErrorKind | undefined {
+  const kind = (err as { data?: { kind?: unknown } } | undefined)?.data?.kind;
+  return typeof kind === 'string' && (ALL_KINDS as readonly string[]).includes(kind) ? (kind as PgmErrorKind) : undefined;
+}
+
+const ALL_KINDS: readonly PgmErrorKind[] = [
+  ...Object.values(KIND_OF_CODE), 'modelMissing', 'modelInvalid', 'providerFailed', 'modelNotLoaded',
+];

@@ -5,10 +5,10 @@
  * with ModelUnavailable and the reason.
  */
 import { performance } from 'node:perf_hooks';
-import type { StatusParams } from '../../contract/protocol';
+import { PgmErrorCodes, type ModelErrorKind, type StatusParams } from '../../contract/protocol';
 import type { PgmSettings } from '../../contract/settings';
-import { PgmErrorCodes } from '../../contract/protocol';
 import { loadModel, type LoadedModel } from '../model/host';
+import { ManifestError } from '../model/manifest';
 import { resolveModelDir } from '../model/locate';
 import { PgmError } from './errors';
 
@@ -16,7 +16,7 @@ export type ModelState =
   | { kind: 'stopped' }
   | { kind: 'loading'; dir: string; done: Promise<void> }
   | { kind: 'ready'; dir: string; model: LoadedModel }
-  | { kind: 'error'; dir: string; message: string };
+  | { kind: 'error'; dir: string; message: string; errorKind: ModelErrorKind };
 
 type ModelSettings = Pick<PgmSettings, 'modelPath' | 'executionProvider' | 'threads'>;
 
@@ -62,7 +62,7 @@ export class ModelOwner {
       this.log(`  context cache: ${model.cacheNote}`);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      this.state = { kind: 'error', dir, message };
+      this.state = { kind: 'error', dir, message, errorKind: loadErrorKind(e) };
       this.logError(`model load failed: ${message}`);
     }
     this.publish();
@@ -73,8 +73,8 @@ export class ModelOwner {
     if (this.state.kind === 'loading') await this.state.done;
     const s = this.state;
     if (s.kind === 'ready') return s.model;
-    if (s.kind === 'error') throw new PgmError(PgmErrorCodes.ModelUnavailable, s.message);
-    throw new PgmError(PgmErrorCodes.ModelUnavailable, 'no model loaded yet');
+    if (s.kind === 'error') throw new PgmError(PgmErrorCodes.ModelUnavailable, s.message, s.errorKind);
+    throw new PgmError(PgmErrorCodes.ModelUnavailable, 'no model loaded yet', 'modelNotLoaded');
   }
 
   recordLatency(ms: number): void {
@@ -109,7 +109,7 @@ export class ModelOwner {
           lastLatencyMs: this.lastLatencyMs, ...(this.lastFailure ? { message: this.lastFailure } : {}),
         };
       case 'error':
-        return { state: 'error', modelPath: s.dir, message: s.message };
+        return { state: 'error', modelPath: s.dir, message: s.message, errorKind: s.errorKind };
       case 'loading':
         return { state: 'loading', modelPath: s.dir, message: 'loading model' };
       default:
@@ -120,4 +120,13 @@ export class ModelOwner {
   private publish(): void {
     this.notify(this.status());
   }
+}
+
+/**
+ * The kind of a failed load, from the error's type (set where it was raised): the model folder's
+ * faults (model/manifest.ts ManifestError), else the model could not start on any provider.
+ */
+export function loadErrorKind(e: unknown): ModelErrorKind {
+  if (e instanceof ManifestError) return e.fault === 'missing' ? 'modelMissing' : 'modelInvalid';
+  return 'providerFailed';
 }

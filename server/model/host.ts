@@ -128,15 +128,16 @@ async function openCache(ep: ProviderName, m: Manifest, threads: number): Promis
   return step;
 }
 
-async function createSession(m: Manifest, file: string, options: object): Promise<OrtSession> {
+/**
+ * One graph's session. Classified by where it fails, never by the error text: the CPU provider is
+ * always there, so a graph that CPU cannot load is the model's fault (ManifestError 'invalid');
+ * on any other provider the failure is the provider's, and loadModel tries the next one.
+ */
+async function createSession(m: Manifest, file: string, options: ReturnType<typeof sessionOptions>): Promise<OrtSession> {
   try {
     return await ort().InferenceSession.create(file, options);
   } catch (e) {
-    const reason = shortReason(e);
-    // A provider that cannot start is retried on the next one; a bad file is the model's fault.
-    if (/protobuf|parse|invalid model|Load model|corrupt|ModelProto/i.test(reason)) {
-      throw new ManifestError(m.dir, `${file} is not a valid ONNX model (${reason})`);
-    }
+    if (options.executionProviders[0] === 'cpu') throw new ManifestError(m.dir, `${file} is not a valid ONNX model for onnxruntime (${shortReason(e)})`, 'invalid', { cause: e });
     throw e;
   }
 }

@@ -34,48 +34,58 @@ export interface Manifest {
   raw: Record<string, unknown>;
 }
 
+/**
+ * What is wrong with a model folder: something it needs is not there ('missing'), or what is there
+ * breaks the contract ('invalid': a manifest field, a graph's inputs or outputs, a file onnxruntime
+ * cannot load). Set where the error is raised, so nobody has to read the message to tell them apart.
+ */
+export type ModelFault = 'missing' | 'invalid';
+
 export class ManifestError extends Error {
-  constructor(dir: string, detail: string) {
-    super(`model at ${dir} refused: ${detail}`);
+  constructor(dir: string, detail: string, readonly fault: ModelFault = 'invalid', options?: ErrorOptions) {
+    super(`model at ${dir} refused: ${detail}`, options);
     this.name = 'ManifestError';
   }
 }
 
+/** Raises a ManifestError for one model folder; `fault` defaults to 'invalid'. */
+type Fail = (m: string, fault?: ModelFault) => never;
+
 type Obj = Record<string, unknown>;
 
-function obj(v: unknown, what: string, fail: (m: string) => never): Obj {
+function obj(v: unknown, what: string, fail: Fail): Obj {
   if (!v || typeof v !== 'object' || Array.isArray(v)) fail(`${what} must be an object`);
   return v as Obj;
 }
 
-function int(v: unknown, what: string, fail: (m: string) => never, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+function int(v: unknown, what: string, fail: Fail, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
     fail(`${what} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
   }
   return v as number;
 }
 
-function sameList(v: unknown, expected: readonly string[], what: string, fail: (m: string) => never): void {
+function sameList(v: unknown, expected: readonly string[], what: string, fail: Fail): void {
   if (!Array.isArray(v) || v.length !== expected.length || v.some((x, i) => x !== expected[i])) {
     fail(`${what} must be ${JSON.stringify(expected)}, got ${JSON.stringify(v)}`);
   }
 }
 
-function graphFile(dir: string, g: Obj, what: string, ins: readonly string[], outs: readonly string[], fail: (m: string) => never): string {
+function graphFile(dir: string, g: Obj, what: string, ins: readonly string[], outs: readonly string[], fail: Fail): string {
   if (typeof g.file !== 'string' || g.file === '') fail(`${what}.file must name the ONNX file`);
   sameList(g.inputs, ins, `${what}.inputs`, fail);
   sameList(g.outputs, outs, `${what}.outputs`, fail);
   const file = join(dir, g.file as string);
-  if (!existsSync(file)) fail(`${what}.file ${g.file} does not exist`);
+  if (!existsSync(file)) fail(`${what}.file ${g.file} does not exist`, 'missing');
   if (statSync(file).size < 16) fail(`${g.file} is empty or truncated`);
   return file;
 }
 
 export function readManifest(dir: string): Manifest {
-  const fail = (m: string): never => { throw new ManifestError(dir, m); };
+  const fail: Fail = (m, fault) => { throw new ManifestError(dir, m, fault); };
   const path = join(dir, 'manifest.json');
-  if (!existsSync(dir)) fail('the folder does not exist');
-  if (!existsSync(path)) fail('no manifest.json in the folder');
+  if (!existsSync(dir)) fail('the folder does not exist', 'missing');
+  if (!existsSync(path)) fail('no manifest.json in the folder', 'missing');
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -85,7 +95,7 @@ export function readManifest(dir: string): Manifest {
   return validateManifest(dir, raw, fail);
 }
 
-export function validateManifest(dir: string, raw: unknown, fail: (m: string) => never): Manifest {
+export function validateManifest(dir: string, raw: unknown, fail: Fail): Manifest {
   const m = obj(raw, 'manifest.json', fail);
   if (m.format !== 'pgm-infill-model') fail(`manifest.format must be "pgm-infill-model", got ${JSON.stringify(m.format)}`);
   if (m.format_version !== 1) fail(`manifest.format_version ${JSON.stringify(m.format_version)} is not supported (this server reads 1)`);
@@ -122,16 +132,16 @@ export function validateManifest(dir: string, raw: unknown, fail: (m: string) =>
   };
 }
 
-function readCacheGraphs(dir: string, v: unknown, fail: (m: string) => never): Manifest['cacheGraphs'] {
+function readCacheGraphs(dir: string, v: unknown, fail: Fail): Manifest['cacheGraphs'] {
   if (v === undefined || v === null) return null;
   const c = obj(v, 'cache_graphs', fail);
   if (typeof c.step !== 'string' || c.step === '') fail('cache_graphs.step must name the ONNX file (cache_step.onnx)');
   const f = join(dir, c.step as string);
-  if (!existsSync(f)) fail(`cache_graphs.step ${c.step} does not exist`);
+  if (!existsSync(f)) fail(`cache_graphs.step ${c.step} does not exist`, 'missing');
   return { step: f };
 }
 
-function readTokenizerEntry(dir: string, v: unknown, sp: Manifest['specialIds'], vocab: number, fail: (m: string) => never): Manifest['tokenizer'] {
+function readTokenizerEntry(dir: string, v: unknown, sp: Manifest['specialIds'], vocab: number, fail: Fail): Manifest['tokenizer'] {
   const t = obj(v, 'tokenizer', fail);
   if (t.type === 'bytes') {
     if (vocab < 256 + 3 || Math.min(...[sp.doc, sp.gap, sp.pad].filter((id) => id >= 0)) < 256) fail('a bytes tokenizer needs ids 0..255 for bytes and the special ids above them');
@@ -140,6 +150,6 @@ function readTokenizerEntry(dir: string, v: unknown, sp: Manifest['specialIds'],
   if (t.type !== 'bpe') fail(`tokenizer.type must be "bpe" or "bytes", got ${JSON.stringify(t.type)}`);
   if (typeof t.file !== 'string' || !t.file) fail('tokenizer.file must name the tokenizer.json');
   const file = join(dir, t.file as string);
-  if (!existsSync(file)) fail(`tokenizer file ${t.file} does not exist`);
+  if (!existsSync(file)) fail(`tokenizer file ${t.file} does not exist`, 'missing');
   return { type: 'bpe', file };
 }

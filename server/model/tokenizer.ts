@@ -4,8 +4,10 @@
  * the windowing use: encode text, bytes of each token, decode bytes.
  */
 import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { TextTokenizer } from '../sampler/slice';
 import { byteLevelToBytes } from './byteLevel';
+import { ManifestError } from './manifest';
 
 export interface ModelTokenizer extends TextTokenizer {
   readonly vocabSize: number;
@@ -62,9 +64,13 @@ export function loadBpeTokenizer(file: string, vocabSize: number, special: numbe
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`cannot read tokenizer ${file}: ${(e as Error).message}`, { cause: e });
+    throw new ManifestError(dirname(file), `cannot read tokenizer ${basename(file)}: ${(e as Error).message}`, 'invalid', { cause: e });
   }
-  return bpeTokenizer(json, vocabSize, special);
+  try {
+    return bpeTokenizer(json, vocabSize, special);
+  } catch (e) {
+    throw new ManifestError(dirname(file), (e as Error).message, 'invalid', { cause: e });
+  }
 }
 
 /** Raw bytes: ids 0..255 are bytes, specials follow. Every byte is a token, so no healing. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixForMessage, presentStatus } from '../../client/serverState';
+import { fixForKind, presentStatus } from '../../client/serverState';
 
 const fill = { ms: 42.4, stepsRan: 7, stepsScheduled: 8, networkCalls: 9, ranges: 2 };
 
@@ -55,9 +55,12 @@ test('a cancelled fill says so', () => {
   assert.match(p.ariaLabel, /last fill cancelled/);
 });
 
-test('fixForMessage points model problems at the model setting', () => {
-  assert.equal(fixForMessage('cannot read manifest.json'), 'modelPath');
-  assert.equal(fixForMessage('socket closed'), 'restart');
+test('fixForKind: the fix follows the kind the server reported, not its words', () => {
+  assert.equal(fixForKind('modelMissing'), 'modelPath');
+  assert.equal(fixForKind('modelInvalid'), 'modelPath');
+  assert.equal(fixForKind('providerFailed'), 'log');
+  assert.equal(fixForKind('modelNotLoaded'), 'restart');
+  assert.equal(fixForKind(undefined), 'restart', 'an older server that sends no kind');
 });
 
 test('a low-confidence fill says so in the status text and label', () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readManifest } from '../../server/model/manifest';
+import { ManifestError, readManifest, type ModelFault } from '../../server/model/manifest';
 import { planProviders, shortReason } from '../../server/model/providers';
 import { byteTokenizer, loadBpeTokenizer } from '../../server/model/tokenizer';
 import { planRows } from '../../server/sampler/window';
@@ -57,7 +57,7 @@ interface RawManifest {
   format_version: number;
   special_ids: Record<string, number>;
   graphs: Record<string, { file: string; inputs: string[] }>;
-  tokenizer: { type: string };
+  tokenizer: { type: string; file?: string };
   fill_length: string;
 }
 
@@ -77,20 +77,21 @@ describe('manifest validation', () => {
     assert.deepEqual(m.specialIds, { doc: 0, gap: 1, pad: 2 });
   });
 
-  const refusals: [string, (m: RawManifest) => void, RegExp][] = [
-    ['wrong format', (m) => { m.format = 'gguf'; }, /manifest.format must be "pgm-infill-model"/],
-    ['newer version', (m) => { m.format_version = 2; }, /format_version 2 is not supported/],
-    ['bad special id', (m) => { m.special_ids.gap = 99999; }, /special_ids.gap must be an integer/],
-    ['clashing specials', (m) => { m.special_ids.gap = 0; }, /must be distinct/],
-    ['wrong graph inputs', (m) => { m.graphs.decoder.inputs = ['memory', 'query_pos']; }, /graphs.decoder.inputs must be/],
-    ['missing graph file', (m) => { m.graphs.encoder.file = 'nope.onnx'; }, /nope.onnx does not exist/],
-    ['unknown tokenizer', (m) => { m.tokenizer.type = 'sentencepiece'; }, /tokenizer.type must be/],
-    ['unknown fill length', (m) => { m.fill_length = 'variable'; }, /fill_length must be "model" or "fixed"/],
-    ['no gap filler without fixed fills', (m) => { delete m.special_ids.gap; }, /special_ids.gap must be an integer/],
+  const refusals: [string, (m: RawManifest) => void, RegExp, ModelFault][] = [
+    ['wrong format', (m) => { m.format = 'gguf'; }, /manifest.format must be "pgm-infill-model"/, 'invalid'],
+    ['newer version', (m) => { m.format_version = 2; }, /format_version 2 is not supported/, 'invalid'],
+    ['bad special id', (m) => { m.special_ids.gap = 99999; }, /special_ids.gap must be an integer/, 'invalid'],
+    ['clashing specials', (m) => { m.special_ids.gap = 0; }, /must be distinct/, 'invalid'],
+    ['wrong graph inputs', (m) => { m.graphs.decoder.inputs = ['memory', 'query_pos']; }, /graphs.decoder.inputs must be/, 'invalid'],
+    ['missing graph file', (m) => { m.graphs.encoder.file = 'nope.onnx'; }, /nope.onnx does not exist/, 'missing'],
+    ['missing tokenizer file', (m) => { m.tokenizer.file = 'nope.json'; }, /tokenizer file nope.json does not exist/, 'missing'],
+    ['unknown tokenizer', (m) => { m.tokenizer.type = 'sentencepiece'; }, /tokenizer.type must be/, 'invalid'],
+    ['unknown fill length', (m) => { m.fill_length = 'variable'; }, /fill_length must be "model" or "fixed"/, 'invalid'],
+    ['no gap filler without fixed fills', (m) => { delete m.special_ids.gap; }, /special_ids.gap must be an integer/, 'invalid'],
   ];
-  for (const [name, edit, re] of refusals) {
-    it(`refuses ${name} with a clear message`, () => {
-      assert.throws(() => readManifest(modelCopy(edit)), re);
+  for (const [name, edit, re, fault] of refusals) {
+    it(`refuses ${name} with a clear message and the fault '${fault}'`, () => {
+      assert.throws(() => readManifest(modelCopy(edit)), (e) => e instanceof ManifestError && re.test(e.message) && e.fault === fault);
     });
   }
 
@@ -103,10 +104,11 @@ describe('manifest validation', () => {
   });
 
   it('refuses a missing folder and invalid JSON', () => {
-    assert.throws(() => readManifest('/nonexistent/model'), /folder does not exist/);
+    assert.throws(() => readManifest('/nonexistent/model'), (e) => e instanceof ManifestError && /folder does not exist/.test(e.message) && e.fault === 'missing');
     const dir = mkdtempSync(join(tmpdir(), 'pgm-manifest-'));
+    assert.throws(() => readManifest(dir), (e) => e instanceof ManifestError && /no manifest.json/.test(e.message) && e.fault === 'missing');
     writeFileSync(join(dir, 'manifest.json'), '{ not json');
-    assert.throws(() => readManifest(dir), /not valid JSON/);
+    assert.throws(() => readManifest(dir), (e) => e instanceof ManifestError && /not valid JSON/.test(e.message) && e.fault === 'invalid');
   });
 });
 

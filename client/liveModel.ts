@@ -3,7 +3,7 @@
  * that build them. The view keeps the latest frame of a fill: every hole position carries the
  * step it was committed at and its confidence, so replaying is filtering by step.
  */
-import type { ProgressParams, ProgressToken } from '../contract/protocol';
+import type { ProgressParams } from '../contract/protocol';
 
 export interface LiveRangeContext {
   /** Up to CONTEXT_CHARS of text before and after the hole, for orientation. */
@@ -15,7 +15,7 @@ export interface LiveRangeContext {
 
 export type LiveMessage =
   | { type: 'start'; requestId: string; title: string; steps: number; ranges: LiveRangeContext[] }
-  | { type: 'frame'; requestId: string; step: number; totalSteps: number; ranges: Array<{ text: string; tokens: ProgressToken[] }> }
+  | ({ type: 'frame' } & ProgressParams)
   | { type: 'done'; requestId: string; outcome: string; ms?: number; steps?: number; scheduled?: number; holes?: LiveHoleVerdict[] };
 
 /**
@@ -38,23 +38,12 @@ export function rangeContext(text: string, start: number, end: number): LiveRang
   return { before: text.slice(from, start), after: text.slice(end, to), original: text.slice(start, end) };
 }
 
-/** Reduces a progress notification to what the view draws (the range text + per-position facts). */
+/**
+ * A progress notification as the view's frame, as it came: the server built it once
+ * (contract/protocol.ts progressParams, confidences clamped by progressToken).
+ */
 export function frameMessage(p: ProgressParams): LiveMessage {
-  return {
-    type: 'frame',
-    requestId: p.requestId,
-    step: p.step,
-    totalSteps: p.totalSteps,
-    ranges: p.ranges.map((r) => ({
-      text: r.text,
-      tokens: r.tokens.map((t) => ({
-        text: t.text,
-        step: t.step,
-        confidence: Number.isFinite(t.confidence) ? Math.min(1, Math.max(0, t.confidence)) : 0,
-        gap: t.gap,
-      })),
-    })),
-  };
+  return { type: 'frame', ...p };
 }
 
 /** Fraction of hole positions committed in a frame, for the progress bar. */

@@ -3,8 +3,9 @@
  *
  * Both the VS Code client and the server import this file (neither imports the other's
  * internals), and the client bundles it, so it imports nothing but types (no runtime dependency
- * on vscode-languageserver-protocol) and holds only constants, interfaces and one pure helper
- * (errorKindOf). The settings table is its sibling, contract/settings.ts.
+ * on vscode-languageserver-protocol) and holds only constants, interfaces and small pure
+ * helpers: errorKindOf, and the builders of progress data (progressToken, progressParams). The
+ * settings table is its sibling, contract/settings.ts.
  *
  * Standard LSP is used where it exists: `textDocument/inlineCompletion` (LSP 3.18) for ghost
  * text, `$/cancelRequest` for cancellation, `workspace/configuration` for settings.
@@ -166,12 +167,31 @@ export interface ProgressToken {
   gap: boolean;
 }
 
-export interface ProgressRange {
-  range: Range;
+/**
+ * A ProgressToken, built in this one place (the engine makes them, server/engine/fill.ts): the
+ * confidence is clamped to [0, 1] (0 for NaN), so the view can draw it as is.
+ */
+export function progressToken(text: string, step: number, confidence: number, gap: boolean): ProgressToken {
+  return { text, step, confidence: Number.isFinite(confidence) ? Math.min(1, Math.max(0, confidence)) : 0, gap };
+}
+
+/** One hole's fill so far. */
+export interface ProgressHole {
   /** The fill so far: committed tokens in position order, gap fillers removed. */
   text: string;
   /** One entry per hole position, left to right. */
   tokens: ProgressToken[];
+}
+
+/** The partial fills after one sampler step, hole i for range i (the engine's onProgress). */
+export interface ProgressFrame {
+  step: number;
+  totalSteps: number;
+  holes: ProgressHole[];
+}
+
+export interface ProgressRange extends ProgressHole {
+  range: Range;
 }
 
 export interface ProgressParams {
@@ -180,6 +200,11 @@ export interface ProgressParams {
   step: number;
   totalSteps: number;
   ranges: ProgressRange[];
+}
+
+/** The pgm/progress notification of a frame: `ranges[i]` is the requested range of hole i. */
+export function progressParams(requestId: string, uri: string, ranges: readonly Range[], frame: ProgressFrame): ProgressParams {
+  return { requestId, uri, step: frame.step, totalSteps: frame.totalSteps, ranges: frame.holes.map((h, i) => ({ ...h, range: ranges[i] })) };
 }
 
 // ---------------------------------------------------------------------------------------------

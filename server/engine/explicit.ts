@@ -3,10 +3,10 @@
  * (capacity.ts), oversized selections refused / capped / split as asked, K candidates per range
  * in one batch (fill.ts), then edges cleaned, syntax-checked and ranked (rank.ts).
  */
-import type { LengthFrom, Oversize, SelectionTooLargeData } from '../../contract/protocol';
+import type { LengthFrom, Oversize, ProgressFrame, SelectionTooLargeData } from '../../contract/protocol';
 import { maxHoleCapacity } from '../sampler/window';
 import { capacityFor, selectionTokens, splitParts } from './capacity';
-import { effectiveWindow, fillHoles, type EngineModel, type FillProgress, type FillRequest } from './fill';
+import { effectiveWindow, fillHoles, type EngineModel, type FillRequest } from './fill';
 import { rankHole, type RankedFill } from './rank';
 
 export interface ExplicitRequest {
@@ -23,7 +23,7 @@ export interface ExplicitRequest {
   /** Tree-sitter grammar of the document, or null (no syntax check). */
   grammar: string | null;
   threshold: number;
-  onProgress?: (p: FillProgress) => void;
+  onProgress?: (p: ProgressFrame) => void;
   onSyntaxError?: (e: unknown) => void;
 }
 

@@ -2,6 +2,7 @@
  * Document text + holes -> fills: windowing, sampling, text assembly. Pure orchestration over
  * the abstract Network and tokenizer, shared by the LSP server, the CLI and the benchmarks.
  */
+import { progressToken, type ProgressFrame } from '../../contract/protocol';
 import { MAX_CANDIDATES } from '../../contract/settings';
 import { holeScore, holeText } from '../sampler/fill';
 import { runSampler } from '../sampler/loop';
@@ -30,7 +31,7 @@ export interface FillRequest {
    */
   candidates?: number;
   /** Called after each step with the partial fills of every hole (request order). */
-  onProgress?: (p: FillProgress) => void;
+  onProgress?: (p: ProgressFrame) => void;
 }
 
 export interface Candidate {
@@ -52,19 +53,6 @@ export interface FillResult {
   /** One per request hole, in request order. */
   fills: HoleFill[];
   steps: number;
-}
-
-export interface PositionView {
-  text: string;
-  step: number;
-  confidence: number;
-  gap: boolean;
-}
-
-export interface FillProgress {
-  step: number;
-  totalSteps: number;
-  holes: { text: string; positions: PositionView[] }[];
 }
 
 export function effectiveWindow(window: number, canvas: number): number {
@@ -116,16 +104,15 @@ function assemble(states: HoleState[][], rows: PlannedRow[], n: number, model: E
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
-function progressOf(e: StepEvent, rows: PlannedRow[], n: number, model: EngineModel, singleLine: boolean): FillProgress {
+function progressOf(e: StepEvent, rows: PlannedRow[], n: number, model: EngineModel, singleLine: boolean): ProgressFrame {
   const fills = assemble(e.rows, rows, n, model, singleLine);
-  const holes: FillProgress['holes'] = new Array(n);
+  const holes: ProgressFrame['holes'] = new Array(n);
+  const gap = model.specialIds.gap;
   rows.forEach((row, r) =>
     row.holes.forEach((reqIndex, h) => {
-      const positions = e.rows[r][h].positions.map((p) => ({
-        text: p.id >= 0 && p.id !== model.specialIds.gap ? utf8.decode(model.tokenizer.tokenBytes(p.id)) : '',
-        step: p.step, confidence: p.prob, gap: p.id === model.specialIds.gap,
-      }));
-      holes[reqIndex] = { text: fills[reqIndex].text, positions };
+      const tokens = e.rows[r][h].positions.map((p) =>
+        progressToken(p.id >= 0 && p.id !== gap ? utf8.decode(model.tokenizer.tokenBytes(p.id)) : '', p.step, p.prob, p.id === gap));
+      holes[reqIndex] = { text: fills[reqIndex].text, tokens };
     }),
   );
   return { step: e.step, totalSteps: e.totalSteps, holes };

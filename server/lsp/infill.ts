@@ -6,9 +6,8 @@
 import { performance } from 'node:perf_hooks';
 import type { CancellationToken, Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { PgmErrorCodes, PgmMethods, type InfillParams, type InfillResult, type ProgressParams } from '../../contract/protocol';
+import { PgmErrorCodes, PgmMethods, progressParams, type InfillParams, type InfillResult, type ProgressFrame } from '../../contract/protocol';
 import { fillExplicit } from '../engine/explicit';
-import type { FillProgress } from '../engine/fill';
 import { cacheOf, engineOf } from '../engine/modelView';
 import { grammarForLanguageId, grammarForPath } from '../syntax/grammars';
 import { PgmError } from './errors';
@@ -47,7 +46,9 @@ export async function handleInfill(deps: ServerDeps, params: InfillParams, token
   const settings = await deps.settings.get(uri);
   const opts = resolveOptions(settings, params.options, false);
   const requestId = typeof params.requestId === 'string' && params.requestId ? params.requestId : `infill-${++requestCounter}`;
-  const onProgress = params.progress ? (p: FillProgress) => sendProgress(deps, requestId, params, p) : undefined;
+  const onProgress = params.progress
+    ? (f: ProgressFrame) => void deps.connection.sendNotification(PgmMethods.progress, progressParams(requestId, uri, params.ranges, f))
+    : undefined;
   const result = await deps.scheduler.submit({
     kind: 'explicit',
     signal: signalOf(token),
@@ -79,12 +80,4 @@ export async function handleInfill(deps: ServerDeps, params: InfillParams, token
       candidates: opts.candidates, seed: opts.sampler.seed, order: opts.sampler.order,
     },
   };
-}
-
-function sendProgress(deps: ServerDeps, requestId: string, params: InfillParams, p: FillProgress): void {
-  const msg: ProgressParams = {
-    requestId, uri: params.textDocument.uri, step: p.step, totalSteps: p.totalSteps,
-    ranges: p.holes.map((h, i) => ({ range: params.ranges[i], text: h.text, tokens: h.positions.map((t) => ({ text: t.text, step: t.step, confidence: t.confidence, gap: t.gap })) })),
-  };
-  void deps.connection.sendNotification(PgmMethods.progress, msg);
 }

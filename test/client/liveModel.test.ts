@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { progressToken } from '../../contract/protocol';
 import { committedFraction, frameMessage, previewText, rangeContext } from '../../client/liveModel';
 
 test('rangeContext cuts the context at line boundaries', () => {
@@ -11,16 +12,12 @@ test('rangeContext cuts the context at line boundaries', () => {
   assert.equal(c.after, ' line after');
 });
 
-test('frames clamp confidences and count committed positions', () => {
+test('a frame carries the notification as it came and counts committed positions', () => {
   const p = { requestId: 'r', uri: 'u', step: 1, totalSteps: 2, ranges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'a',
-    tokens: [{ text: 'a', step: 1, confidence: 1.5, gap: false }, { text: '', step: 0, confidence: Number.NaN, gap: false }] }] };
-  const m = frameMessage(p);
-  assert.equal(m.type, 'frame');
-  if (m.type === 'frame') {
-    assert.equal(m.ranges[0].tokens[0].confidence, 1);
-    assert.equal(m.ranges[0].tokens[1].confidence, 0);
-  }
+    tokens: [progressToken('a', 1, 0.5, false), progressToken('', 0, 0, false)] }] };
+  assert.deepEqual(frameMessage(p), { type: 'frame', ...p });
   assert.equal(committedFraction(p), 0.5);
+  assert.equal(committedFraction({ ...p, ranges: [] }), 0.5, 'no positions: step / totalSteps');
 });
 
 test('previewText shows the first line, shortened', () => {

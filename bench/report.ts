@@ -96,8 +96,8 @@ function analysis(r: Results): string[] {
   if (r.server && ed16) {
     const s = r.server;
     out.push(`- Inline p50 through the server: ${f(s.inlineP50, 0)} ms exact (target 100 ms: ${f(s.inlineP50 / 100, 2)}x the target).` +
-      ` One encoder pass over the ${r.flops.n}-token canvas takes ${f(r.flops.encoderMs, 0)} ms (median) here, and exact PGM runs one per round` +
-      ' (the length round, the steps, and one more when the suffix is healed).' +
+      ` One encoder pass over the ${r.flops.n}-token canvas takes ${f(r.flops.encoderMs, 0)} ms (median) here;` +
+      ' exact PGM runs the encoder once per network round (server/sampler/loop.ts says which rounds).' +
       (r.serverCached ? ` With the approximate context cache: ${f(r.serverCached.inlineP50, 0)} ms` +
         ` (${f(s.inlineP50 / r.serverCached.inlineP50, 2)}x faster in this run).` : ''));
     out.push(`- Selection fill, 64-token hole: ${f(s.selection64P50, 0)} ms exact (target <= 1,000 ms).`);

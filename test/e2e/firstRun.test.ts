@@ -10,12 +10,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { ROOT, startCodeServer, type CodeServer } from './codeServer';
+import { ROOT } from './codeServer';
 import { FILES, USER_SETTINGS } from './fixtures';
-import { launchBrowser, Workbench } from './workbench';
-
-const VSIX = process.env.PGM_E2E_VSIX ?? '';
+import { closeSession, openSession, VSIX, type Session } from './session';
+import type { Workbench } from './workbench';
 
 /** Paths inside the VSIX (the extension's files are under extension/). */
 function vsixFiles(): Set<string> {
@@ -25,19 +23,16 @@ function vsixFiles(): Set<string> {
 }
 
 describe('PGM Infill on first open', { timeout: 10 * 60_000 }, () => {
-  let cs: CodeServer;
-  let browser: Browser;
+  let session: Session | undefined;
   let wb: Workbench;
 
   before(async () => {
-    assert.ok(VSIX, 'PGM_E2E_VSIX must name the packaged extension');
-    cs = await startCodeServer({
-      vsix: VSIX, files: FILES, workspaceTrust: true,
+    session = await openSession({
+      files: FILES, workspaceTrust: true,
       // No trust prompt: the folder opens straight into Restricted Mode, as after "Don't Trust".
       userSettings: { ...USER_SETTINGS, 'security.workspace.trust.startupPrompt': 'never' },
     });
-    browser = await launchBrowser();
-    wb = await Workbench.open(browser, cs.url, cs.workspace);
+    ({ wb } = session);
   });
 
   /** Independent scenarios: each starts without editors (the trust editor opens as a modal one). */
@@ -46,10 +41,7 @@ describe('PGM Infill on first open', { timeout: 10 * 60_000 }, () => {
     await wb.runCommand('View: Close All Editors');
   }
 
-  after(async () => {
-    await browser?.close();
-    await cs?.stop();
-  });
+  after(() => closeSession(session));
 
   it('says what to do in Restricted Mode, and one click leads to trusting the folder', async () => {
     const status = await wb.waitStatus(/Restricted Mode/, 60_000);

@@ -9,17 +9,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { startCodeServer, type CodeServer } from './codeServer';
+import { after, before, describe } from 'node:test';
+import type { CodeServer } from './codeServer';
 import { FILES, USER_SETTINGS } from './fixtures';
-import { launchBrowser, Workbench } from './workbench';
+import { closeSession, fillAndSave as fillAndSaveIn, openSession, READY, scenarioOf, type Session } from './session';
+import type { Workbench } from './workbench';
 
-const VSIX = process.env.PGM_E2E_VSIX ?? '';
-const READY = /^PGM Infill: ready/;
-
+let session: Session | undefined;
 let cs: CodeServer;
-let browser: Browser;
 let wb: Workbench;
 
 function fileText(name: string): string { return readFileSync(join(cs.workspace, name), 'utf8'); }
@@ -59,37 +56,18 @@ async function selectToLineEnd(line: number, column: number): Promise<void> {
   await wb.page.keyboard.press('Shift+End');
 }
 
-async function fillAndSave(): Promise<string> {
-  await wb.runCommand('PGM: Infill Selection');
-  await wb.saveAfterEdit();
-  return wb.waitStatus(/last fill \d+ ms/);
-}
+const fillAndSave = (): Promise<string> => fillAndSaveIn(wb);
 
 /** A scenario that leaves a screenshot behind when it fails, to see what the workbench showed. */
-function scenario(name: string, shot: string, body: () => Promise<void>): void {
-  it(name, async () => {
-    try {
-      await body();
-    } catch (err) {
-      await wb?.screenshot(`FAILED-${shot}`).catch(() => undefined);
-      throw err;
-    }
-  });
-}
+const scenario = scenarioOf(() => wb);
 
 describe('PGM Infill in a real VS Code', { timeout: 15 * 60_000 }, () => {
   before(async () => {
-    assert.ok(VSIX, 'PGM_E2E_VSIX must name the packaged extension');
-    cs = await startCodeServer({ vsix: VSIX, userSettings: USER_SETTINGS, files: FILES });
-    browser = await launchBrowser();
-    wb = await Workbench.open(browser, cs.url, cs.workspace);
-    await wb.waitStatus(READY, 120_000);
+    session = await openSession({ userSettings: USER_SETTINGS, files: FILES }, READY);
+    ({ cs, wb } = session);
   });
 
-  after(async () => {
-    await browser?.close();
-    await cs?.stop();
-  });
+  after(() => closeSession(session));
 
   scenario('fills the selection and changes nothing outside it', '01-selection', async () => {
     const before = fileText('single.py');

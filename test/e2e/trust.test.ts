@@ -9,14 +9,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { ROOT, startCodeServer, type CodeServer } from './codeServer';
+import { after, before, describe } from 'node:test';
+import { ROOT, type CodeServer } from './codeServer';
 import { USER_SETTINGS } from './fixtures';
-import { launchBrowser, Workbench } from './workbench';
-
-const VSIX = process.env.PGM_E2E_VSIX ?? '';
-const READY = /^PGM Infill: ready/;
+import { closeSession, fillAndSave as fillAndSaveIn, openSession, READY, scenarioOf, type Session } from './session';
+import type { Workbench } from './workbench';
 const ARTIFACTS = join(ROOT, 'test-artifacts/e2e');
 
 function pythonLib(rel: string): string {
@@ -51,8 +48,8 @@ const SETTINGS: Record<string, unknown> = {
 // with a workspace setting, and a user setting far below would win until VS Code reads that file.
 delete SETTINGS['pgmInfill.confidenceThreshold'];
 
+let session: Session | undefined;
 let cs: CodeServer;
-let browser: Browser;
 let wb: Workbench;
 const measured: Record<string, unknown>[] = [];
 
@@ -130,11 +127,7 @@ async function waitDecoration(re: RegExp, timeoutMs = 10_000): Promise<string> {
   throw new Error(`no decoration matching ${re}; saw ${JSON.stringify(seen)}`);
 }
 
-async function fillAndSave(): Promise<string> {
-  await wb.runCommand('PGM: Infill Selection');
-  await wb.saveAfterEdit();
-  return wb.waitStatus(/last fill \d+ ms/);
-}
+const fillAndSave = (): Promise<string> => fillAndSaveIn(wb);
 
 /** The modal dialog VS Code shows for showWarningMessage({ modal: true }). */
 function dialog() { return wb.page.locator('.monaco-dialog-box'); }
@@ -144,19 +137,8 @@ async function pressDialogButton(label: string): Promise<void> {
   await dialog().waitFor({ state: 'detached' });
 }
 
-function scenario(name: string, shot: string, body: () => Promise<void>): void {
-  it(name, async () => {
-    try {
-      await body();
-    } catch (err) {
-      await wb?.screenshot(`FAILED-${shot}`).catch(() => undefined);
-      throw err;
-    } finally {
-      // Leave no dialog or quick pick open for the next scenario.
-      await wb?.page.keyboard.press('Escape').catch(() => undefined);
-    }
-  });
-}
+/** Each scenario leaves a screenshot when it fails, and no dialog or quick pick open for the next. */
+const scenario = scenarioOf(() => wb, true);
 
 /** Checks a one-line explicit fill: only the selection changed, no added indentation, bounded length. */
 function checkBounded(name: string, selected: string, fill: string): void {
@@ -174,18 +156,14 @@ function checkBounded(name: string, selected: string, fill: string): void {
 
 describe('Fills a user can trust, in a real VS Code on real files', { timeout: 20 * 60_000 }, () => {
   before(async () => {
-    assert.ok(VSIX, 'PGM_E2E_VSIX must name the packaged extension');
-    cs = await startCodeServer({ vsix: VSIX, userSettings: SETTINGS, files: FILES });
-    browser = await launchBrowser();
-    wb = await Workbench.open(browser, cs.url, cs.workspace);
-    await wb.waitStatus(READY, 120_000);
+    session = await openSession({ userSettings: SETTINGS, files: FILES }, READY);
+    ({ cs, wb } = session);
   });
 
   after(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(join(ARTIFACTS, 'trust-measurements.json'), JSON.stringify(measured, null, 2));
-    await browser?.close();
-    await cs?.stop();
+    await closeSession(session);
   });
 
   scenario('textwrap.py: "text = text.expandtabs(self.tabsize)" gets a fill of about its length, no added indentation', 't1-expandtabs', async () => {

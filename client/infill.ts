@@ -14,24 +14,18 @@ import {
 import { applyFill } from './applyFill';
 import { readSettings } from './config';
 import { LiveDecorations } from './liveDecorations';
-import { committedFraction, rangeContext, type LiveMessage } from './liveModel';
+import { committedFraction, rangeContext } from './liveModel';
 import { appliedAnswers, holeAnswers, lowConfidenceSummary, scoreText, type HoleAnswer } from './candidates';
 import { CAP_IT, FILL_IN_PARTS, oversizeChoice, oversizeQuestion, selectionTooLarge } from './oversize';
 import { onCancelled, reportFailure, warnIfCapped, whenCancelled, type FeedbackDeps } from './fillFeedback';
 import { holeRanges } from './holes';
 import { checkEdits, describeTargets, hasOverlap, normalizeRanges } from './ranges';
 import { samplingOptions } from './settings';
-import { errorText, type ServerOwner } from './serverOwner';
+import { errorText } from './serverOwner';
 import { lastFillWords } from './serverState';
-import type { StatusItem } from './statusItem';
 
-export interface InfillDeps extends FeedbackDeps {
-  owner: ServerOwner;
-  status: StatusItem;
-  log: vscode.LogOutputChannel;
-  /** Receives start/done messages for the denoising view (frames come from owner.onProgress). */
-  live(message: LiveMessage): void;
-}
+/** What a fill needs: the feedback's parts (fillFeedback.ts); `live` gets start/done messages, frames come from owner.onProgress. */
+export type InfillDeps = FeedbackDeps;
 
 export async function infillSelections(deps: InfillDeps): Promise<void> {
   const editor = vscode.window.activeTextEditor;

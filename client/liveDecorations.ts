@@ -17,38 +17,23 @@ export class LiveDecorations implements vscode.Disposable {
     this.editor.setDecorations(holeStyle, this.ranges.map((range) => ({ range })));
   }
 
+  /** The partial fill of each range after a step (pgm/progress). */
   show(p: ProgressParams): void {
-    const options = this.ranges.map((range, i) => {
-      const text = p.ranges[i]?.text ?? '';
-      return {
-        range,
-        renderOptions: {
-          after: {
-            contentText: ` ⟵ ${previewText(text) || '…'}  (step ${p.step}/${p.totalSteps})`,
-            color: new vscode.ThemeColor('editorCodeLens.foreground'),
-            fontStyle: 'italic',
-          },
-        },
-      };
-    });
-    this.editor.setDecorations(holeStyle, options);
+    this.annotate(this.ranges.map((_, i) => p.ranges[i]?.text ?? ''), `step ${p.step}/${p.totalSteps}`, '…');
   }
 
   /** Shows a candidate per range (Show Alternatives previews); undefined keeps a range plain. */
   preview(texts: readonly (string | undefined)[], note: string): void {
+    this.annotate(texts, note, '(empty)');
+  }
+
+  /** Text after each range: its preview (`empty` for a blank one) and the note; undefined = none. */
+  private annotate(texts: readonly (string | undefined)[], note: string, empty: string): void {
     const options = this.ranges.map((range, i) => {
       const text = texts[i];
       if (text === undefined) return { range };
-      return {
-        range,
-        renderOptions: {
-          after: {
-            contentText: ` ⟵ ${previewText(text) || '(empty)'}  (${note})`,
-            color: new vscode.ThemeColor('editorCodeLens.foreground'),
-            fontStyle: 'italic',
-          },
-        },
-      };
+      const after = { contentText: ` ⟵ ${previewText(text) || empty}  (${note})`, color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' };
+      return { range, renderOptions: { after } };
     });
     this.editor.setDecorations(holeStyle, options);
   }

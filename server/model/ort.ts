@@ -16,7 +16,7 @@ let loaded: Ort | null = null;
 export function ort(): Ort {
   if (!loaded) {
     process.env.ORT_DISABLE_TELEMETRY = '1';
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: after the telemetry switch, only when a model runs
     loaded = require('onnxruntime-node') as Ort;
     // provider start-up failures are reported by us, in one line each; ORT's own logs are noise
     loaded.env.logLevel = 'fatal';

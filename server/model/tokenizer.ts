@@ -18,7 +18,7 @@ export interface ModelTokenizer extends TextTokenizer {
 // @huggingface/tokenizers is an ES module with a CommonJS build; our code is CommonJS (bundled by
 // esbuild), so we require() the CJS build and borrow the types from the ESM declarations.
 type HfModule = typeof import('@huggingface/tokenizers', { with: { 'resolution-mode': 'import' } });
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the CJS build (see above)
 const { Tokenizer: HfTokenizer } = require('@huggingface/tokenizers') as HfModule;
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PgmMethods } from '../contract/protocol';
-import { startServer, type BenchServer } from './lsp';
+import { Server } from '../harness/lsp';
 import { median, percentile, time } from './ort';
 
 export interface ServerVariant {
@@ -37,15 +37,15 @@ export interface ServerResult {
 
 const URI = 'file:///bench/loop.ts';
 
-interface Open { s: BenchServer; line: number; lastLine: number; version: number; device: string }
+interface Open { s: Server; line: number; lastLine: number; version: number; device: string }
 
 async function open(v: ServerVariant): Promise<Open> {
-  const s = await startServer({ modelPath: v.modelDir, ...v.settings });
-  const st = await s.ready;
+  const s = await Server.start({ settings: { modelPath: v.modelDir, ...v.settings } });
+  const st = await s.settled();
   if (st.state !== 'ready') throw new Error(`server model: ${st.message}`);
   const src = readFileSync(join(__dirname, '../server/sampler/loop.ts'), 'utf8');
   const text = src.slice(0, 600) + '\n' + src.slice(600, 1000) + '\n';
-  s.open(URI, text);
+  await s.open(URI, text, 1, 'typescript');
   return { s, line: text.slice(0, 600).split('\n').length - 1, lastLine: text.split('\n').length - 1, version: 1, device: st.device ?? '?' };
 }
 
@@ -54,7 +54,7 @@ const ask = (o: Open, line = o.line, character = 0) => o.s.conn.sendRequest('tex
   textDocument: { uri: URI }, position: { line, character }, context: { triggerKind: 1 },
 }) as Promise<Items>;
 /** Types one character far from the cursor: a new context, so the memo cannot answer. */
-const typeElsewhere = (o: Open) => o.s.insert(URI, ++o.version, o.lastLine, 0, 'x');
+const typeElsewhere = (o: Open) => void o.s.insert(URI, ++o.version, o.lastLine, 0, 'x');
 const select = (o: Open) => () => o.s.conn.sendRequest(PgmMethods.infill, {
   textDocument: { uri: URI, version: o.version }, ranges: [{ start: { line: o.line, character: 0 }, end: { line: o.line, character: 0 } }], options: { capacity: 64 },
 });
@@ -66,7 +66,7 @@ async function memoRound(o: Open): Promise<[number, number] | null> {
   const s = first.items[0]?.insertText ?? '';
   if (s.length < 2) return null;
   const [, repeat] = await time(() => ask(o));
-  o.s.insert(URI, ++o.version, o.line, 0, s[0]);
+  void o.s.insert(URI, ++o.version, o.line, 0, s[0]);
   const [r, typed] = await time(() => ask(o, o.line, 1));
   if (r.items[0]?.insertText !== s.slice(1)) throw new Error(`typed ahead answered ${JSON.stringify(r.items)} for ${JSON.stringify(s)}`);
   // undo: delete the typed character
@@ -96,9 +96,9 @@ export async function throughServer(variants: ServerVariant[], reps: number, fil
         if (m) { repeat[k].push(m[0]); typed[k].push(m[1]); }
       }
     }
-    const rssStart = servers.map((o) => o.s.rssMb());
+    const rssStart = servers.map((o) => o.s.rssKiB() / 1024);
     for (let i = 0; i < fills; i++) { typeElsewhere(servers[0]); await ask(servers[0]); }
-    const rssEnd = servers.map((o) => o.s.rssMb());
+    const rssEnd = servers.map((o) => o.s.rssKiB() / 1024);
     return servers.map((o, k) => ({
       label: variants[k].label, inlineP50: median(lat[k]), inlineP95: percentile(lat[k], 95), selection64P50: median(sel[k]),
       repeatP50: repeat[k].length ? median(repeat[k]) : NaN, typedAheadP50: typed[k].length ? median(typed[k]) : NaN,

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol';
 import { PgmErrorCodes, PgmMethods, type InfillResult, type ProgressParams } from '../../contract/protocol';
-import { Server, TINY } from './lsp';
+import { TINY, startTiny, type Server } from '../../harness/lsp';
 
 const URI = 'file:///faults/a.py';
 const TEXT = 'def add(a, b):\n    return a + b\n\nprint(add(1, 2))\n';
@@ -33,8 +33,8 @@ function copyTiny(name: string): string {
 /** Waits for the first progress notification of a request: proof that its fill is running. */
 function firstProgress(s: Server, requestId: string): Promise<ProgressParams> {
   return new Promise((resolve) => {
-    const d = s.conn.onNotification(PgmMethods.progress, (p: ProgressParams) => {
-      if (p.requestId === requestId) { d.dispose(); resolve(p); }
+    const stop = s.onProgress((p) => {
+      if (p.requestId === requestId) { stop(); resolve(p); }
     });
   });
 }
@@ -48,7 +48,7 @@ async function assertFillWorks(s: Server, version = 1): Promise<InfillResult> {
 
 describe('faults: server killed mid-fill', () => {
   it('SIGKILL during a fill delivers no edit; a new server serves the unchanged document', async () => {
-    const s = await Server.start({ settings: { steps: 64, capacity: 64 } });
+    const s = await startTiny({ settings: { steps: 64, capacity: 64 } });
     assert.equal((await s.settled()).state, 'ready');
     await s.open(URI, TEXT);
     const running = firstProgress(s, 'kill-me');
@@ -62,7 +62,7 @@ describe('faults: server killed mid-fill', () => {
     const out = await answer;
     assert.ok('e' in out, 'a killed server cannot have answered the fill');
     // The client restarts the server (test/e2e 08-restart); the document is as the user left it.
-    const s2 = await Server.start();
+    const s2 = await startTiny();
     try {
       assert.equal((await s2.settled()).state, 'ready');
       await s2.open(URI, TEXT);
@@ -76,7 +76,7 @@ describe('faults: server killed mid-fill', () => {
 
 describe('faults: the document changes while a fill runs', () => {
   it('a running explicit fill on a changed document is refused as stale, nothing edited', async () => {
-    const s = await Server.start({ settings: { steps: 64, capacity: 64 } });
+    const s = await startTiny({ settings: { steps: 64, capacity: 64 } });
     try {
       await s.settled();
       await s.open(URI, TEXT);
@@ -96,7 +96,7 @@ describe('faults: the document changes while a fill runs', () => {
   it('an inline request is answered for the document as it was when asked, even if it changes meanwhile', async () => {
     // Found by the fuzzer: the handler read the version after awaiting the settings pull, so a
     // change that arrived during the pull made it fill the newer text at the old cursor.
-    const s = await Server.start();
+    const s = await startTiny();
     try {
       await s.settled();
       const uri = 'file:///faults/inline-race.py';
@@ -123,7 +123,7 @@ describe('faults: the document changes while a fill runs', () => {
   });
 
   it('a cancelled running fill answers RequestCancelled and the next fill runs', async () => {
-    const s = await Server.start({ settings: { steps: 64, capacity: 64 } });
+    const s = await startTiny({ settings: { steps: 64, capacity: 64 } });
     try {
       await s.settled();
       await s.open(URI, TEXT);
@@ -159,7 +159,7 @@ describe('faults: broken model files give one clear error and recover when resto
     it(name, async () => {
       const dir = copyTiny(name.replace(/\W+/g, '-'));
       breakIt(dir);
-      const s = await Server.start({ settings: { modelPath: dir } });
+      const s = await startTiny({ settings: { modelPath: dir } });
       try {
         const st = await s.settled();
         assert.equal(st.state, 'error');
@@ -186,7 +186,7 @@ describe('faults: broken model files give one clear error and recover when resto
 
 describe('faults: execution providers', () => {
   it('a requested provider that cannot start (cuda here) falls back to CPU and says why', async () => {
-    const s = await Server.start({ settings: { executionProvider: 'cuda' } });
+    const s = await startTiny({ settings: { executionProvider: 'cuda' } });
     try {
       const st = await s.settled();
       assert.equal(st.state, 'ready');
@@ -208,7 +208,7 @@ describe('faults: execution providers', () => {
 describe('faults: onnxruntime throws during a run', () => {
   it('each fill answers InferenceFailed with one status + log message; fills work again once the cause is gone', async () => {
     const trigger = join(tmp, 'ort-fault-on');
-    const s = await Server.start({
+    const s = await startTiny({
       nodeArgs: ['--require', join(__dirname, 'preload/ort-fault.cjs')],
       env: { ...process.env, PGM_FAULT_ORT_RUN: trigger },
     });

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { fuzzConfigFromEnv, runFuzz, summarizeFuzz } from './fuzz';
-import { ROOT } from './lsp';
+import { ROOT } from '../../harness/lsp';
 
 it('random and malformed requests: an answer or a clear error, in bounds, never stale, no crash', { timeout: 600_000 }, async (t) => {
   const cfg = fuzzConfigFromEnv();

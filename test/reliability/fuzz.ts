@@ -15,7 +15,8 @@ import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CancellationTokenSource, type InlineCompletionList } from 'vscode-languageserver-protocol';
 import { PgmErrorCodes, PgmMethods, REQUEST_CANCELLED, type InfillResult } from '../../contract/protocol';
-import { Server, prng } from './lsp';
+import { startTiny } from '../../harness/lsp';
+import { prng } from './util';
 import { TypedDocument, sameRange, sampleSource } from './typist';
 
 export interface FuzzConfig {
@@ -55,7 +56,7 @@ export async function runFuzz(cfg: FuzzConfig, log: (m: string) => void = () => 
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const settings = { steps: 2, capacity: 6, seed: 1, inline: { enabled: true, maxTokens: 4 } };
-  let server = await Server.start({ settings });
+  let server = await startTiny({ settings });
   await server.settled();
   const rss = { start: server.rssKiB(), peak: 0, end: 0 };
   const violations: string[] = [];
@@ -230,7 +231,7 @@ export async function runFuzz(cfg: FuzzConfig, log: (m: string) => void = () => 
     if (server.exit) {
       violations.push(`server exited ${JSON.stringify(server.exit)} after case ${n} ${kind}: ${server.stderr.join('').slice(-500)}`);
       restarts++;
-      server = await Server.start({ settings });
+      server = await startTiny({ settings });
       await server.settled();
       docs.length = 0;
       for (let i = 0; i < 3; i++) await openDoc(sampleSource(int(100, 5000), i));

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { configFromEnv, runLoad, summarize } from './load';
-import { ROOT } from './lsp';
+import { ROOT } from '../../harness/lsp';
 
 it('a fast typist on several documents: answers bounded, no crash, no violation, flat memory', { timeout: 600_000 }, async (t) => {
   const cfg = configFromEnv();

@@ -14,7 +14,8 @@ import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CancellationTokenSource, type InlineCompletionList } from 'vscode-languageserver-protocol';
 import { PgmErrorCodes, PgmMethods, REQUEST_CANCELLED, type InfillResult } from '../../contract/protocol';
-import { Server, pace, percentile, prng } from './lsp';
+import { startTiny } from '../../harness/lsp';
+import { pace, percentile, prng } from './util';
 import { TypedDocument, sameRange, sampleSource } from './typist';
 
 export interface LoadConfig {
@@ -65,7 +66,7 @@ export async function runLoad(cfg: LoadConfig, log: (m: string) => void = () => 
   // The user's defaults: 8 steps, inline capacity 16, explicit capacity 64; fresh seed per fill.
   // models/tiny has random weights, so every suggestion is under the confidence gate; the gate is
   // opened here so the load exercises the whole inline path (post-processing, items), not just the gate.
-  const server = await Server.start({ settings: { steps: 8, capacity: 64, seed: -1, confidenceThreshold: -100 } });
+  const server = await startTiny({ settings: { steps: 8, capacity: 64, seed: -1, confidenceThreshold: -100 } });
   const ready = await server.settled();
   if (ready.state !== 'ready') throw new Error(`model did not load: ${ready.message}`);
   const docs = Array.from({ length: cfg.docs }, (_, i) =>

@@ -1,8 +1,10 @@
 /**
  * Security: no network at run time (JS-level monitor + a scan of the process's sockets during a
- * full fill), nothing written to the user's home/caches (onnxruntime telemetry off), request
- * sizes capped, the model path only from user/machine settings, and no inference on an
- * untrusted workspace's say-so.
+ * full fill), nothing written to the user's home/caches, onnxruntime telemetry off before
+ * onnxruntime loads, request sizes capped, and the model path only from user/machine settings.
+ * Elsewhere: the client launcher's environment (ORT_DISABLE_TELEMETRY) and an untrusted
+ * workspace (no server, no inline inference, its model path ignored) are checked in a real VS
+ * Code by test/e2e/firstRun.test.ts.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,15 +12,18 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { buildSettings, inlineOffReason, trustedModelPath } from '../../client/settings';
+import { configuration, configurationCalls } from '../client/fakeVscode'; // before client/config: it answers require('vscode')
+import { readSettings, workspaceSetsModelPath } from '../../client/config';
 import { PgmErrorCodes, PgmMethods, type InfillResult } from '../../contract/protocol';
+import { SETTINGS_SECTION as SECTION } from '../../contract/settings';
 import { MAX_DOCUMENT_CHARS } from '../../server/lsp/validate';
-import { ROOT, Server } from './lsp';
+import { ROOT, startTiny, type Server } from '../../harness/lsp';
 import { sampleSource } from './typist';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pgm-security-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 const MONITOR = join(__dirname, 'preload/no-network.cjs');
+const ORT_ENV = join(__dirname, 'preload/ort-env.cjs');
 const URI = 'file:///security/a.py';
 
 /** Inodes of the process's sockets that are internet sockets (TCP/UDP/raw, v4 or v6). */
@@ -43,14 +48,14 @@ function inetSockets(pid: number): string[] {
 }
 
 async function fullFill(s: Server, onStep: () => void): Promise<InfillResult> {
-  const d = s.conn.onNotification(PgmMethods.progress, () => onStep());
+  const stop = s.onProgress(onStep);
   try {
     return await s.conn.sendRequest(PgmMethods.infill, {
       textDocument: { uri: URI, version: 1 }, requestId: 'net', progress: true,
       ranges: [{ start: { line: 2, character: 0 }, end: { line: 2, character: 10 } }, { start: { line: 9, character: 4 }, end: { line: 9, character: 4 } }],
     });
   } finally {
-    d.dispose();
+    stop();
   }
 }
 
@@ -72,7 +77,7 @@ describe('security: no network, nothing written outside the request', () => {
     const log = join(tmp, 'server-net.log');
     const home = mkdtempSync(join(tmp, 'home-'));
     const dirs = { HOME: home, XDG_CACHE_HOME: join(home, '.cache'), XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share'), TMPDIR: mkdtempSync(join(tmp, 'tmp-')) };
-    const s = await Server.start({ nodeArgs: ['--require', MONITOR], env: { ...process.env, ...dirs, PGM_NET_LOG: log }, settings: { steps: 16, capacity: 16 } });
+    const s = await startTiny({ nodeArgs: ['--require', MONITOR], env: { ...process.env, ...dirs, PGM_NET_LOG: log }, settings: { steps: 16, capacity: 16 } });
     const seen: string[] = [];
     let scans = 0;
     const scan = () => { scans++; seen.push(...inetSockets(s.pid)); };
@@ -95,16 +100,28 @@ describe('security: no network, nothing written outside the request', () => {
     assert.deepEqual(readdirSync(dirs.TMPDIR), [], 'nothing left in TMPDIR');
   });
 
-  it('telemetry is switched off before onnxruntime loads, in the server and in the client launcher', () => {
-    const server = readFileSync(join(ROOT, 'dist/server.js'), 'utf8');
-    assert.match(server, /ORT_DISABLE_TELEMETRY\s*=\s*"1"/);
-    assert.match(readFileSync(join(ROOT, 'client/languageClient.ts'), 'utf8'), /ORT_DISABLE_TELEMETRY: '1'/);
+  it('telemetry is switched off before onnxruntime loads, whatever the environment says', async () => {
+    const env = { ...process.env };
+    delete env.ORT_DISABLE_TELEMETRY;
+    // control: the preload sees the variable as the process has it when onnxruntime loads
+    const control = join(tmp, 'control-ort-env.log');
+    spawnSync(process.execPath, ['--require', ORT_ENV, '-e', "require('onnxruntime-node')"], { cwd: ROOT, env: { ...env, PGM_ORT_ENV_LOG: control } });
+    assert.deepEqual(JSON.parse(readFileSync(control, 'utf8').split('\n')[0]), { ORT_DISABLE_TELEMETRY: null });
+    const log = join(tmp, 'server-ort-env.log');
+    const s = await startTiny({ nodeArgs: ['--require', ORT_ENV], env: { ...env, PGM_ORT_ENV_LOG: log } });
+    try {
+      assert.equal((await s.settled()).state, 'ready');
+    } finally {
+      await s.close();
+    }
+    assert.ok(existsSync(log), 'onnxruntime-node was never loaded (nothing to check)');
+    assert.deepEqual(JSON.parse(readFileSync(log, 'utf8').split('\n')[0]), { ORT_DISABLE_TELEMETRY: '1' });
   });
 });
 
 describe('security: request sizes are capped', () => {
   it('a document over the cap gets a clear error, memory stays bounded, and the server keeps serving', async () => {
-    const s = await Server.start();
+    const s = await startTiny();
     try {
       await s.settled();
       const rss0 = s.rssKiB();
@@ -143,22 +160,23 @@ describe('security: settings and workspace trust', () => {
     }
   });
 
-  it("the client's settings reader ignores a workspace or folder model path", () => {
-    for (const inspection of [{ workspaceValue: '/tmp/evil' }, { workspaceFolderValue: '/tmp/evil' }, { globalValue: '/home/me/model', workspaceValue: '/tmp/evil' }]) {
-      const s = buildSettings({ modelPath: '/tmp/evil' }, inspection);
-      assert.notEqual(s.server.modelPath, '/tmp/evil');
-      assert.equal(trustedModelPath(inspection).ignoredWorkspaceValue, true);
-    }
-  });
-
-  it('an untrusted workspace gets no inline inference and no server start on its own', () => {
-    const s = buildSettings({ inline: { enabled: true } }, undefined).server;
-    assert.match(inlineOffReason(s, false) ?? '', /not trusted/);
-    // The lifecycle code paths (VS Code API, so checked in the source): the server starts at
-    // activation only when trusted, and the inline middleware consults the same gate.
-    const app = readFileSync(join(ROOT, 'client/app.ts'), 'utf8');
-    assert.match(app, /if \(vscode\.workspace\.isTrusted\) this\.startServer\(\);/);
-    const inline = readFileSync(join(ROOT, 'client/inline.ts'), 'utf8');
-    assert.match(inline, /inlineOffReason\(s\.server, deps\.trusted\(\)\)/);
+  it("the client's settings reader takes the model path from user settings only", () => {
+    // A fake VS Code configuration (test/client/fakeVscode.ts) that resolves layers as VS Code
+    // does: the workspace's steps win over the user's (control), its model path must not.
+    configuration[SECTION] = { globalValue: { modelPath: '/home/me/model', steps: 3 }, workspaceValue: { modelPath: '/tmp/evil', steps: 5 } };
+    let s = readSettings();
+    assert.equal(s.server.steps, 5, 'workspace values apply to ordinary settings');
+    assert.equal(s.server.modelPath, '/home/me/model');
+    assert.equal(workspaceSetsModelPath(), true, 'the ignored value is reported');
+    // a folder value for a document's scope, and no user value: the shipped model (empty path)
+    configuration[SECTION] = { workspaceFolderValue: { modelPath: '/tmp/evil' } };
+    configurationCalls.length = 0;
+    s = readSettings('file:///ws/a.py');
+    assert.deepEqual(configurationCalls.map((c) => c.scope), ['file:///ws/a.py'], 'read for the document');
+    assert.equal(s.server.modelPath, '');
+    assert.equal(workspaceSetsModelPath(), true);
+    configuration[SECTION] = { globalValue: { modelPath: '/home/me/model' } };
+    assert.equal(readSettings().server.modelPath, '/home/me/model');
+    assert.equal(workspaceSetsModelPath(), false);
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_SETTINGS } from '../../contract/settings';
-import { ROOT, TINY } from './harness';
+import { ROOT, TINY } from '../../harness/lsp';
 
 const CLI = join(ROOT, 'dist/cli.js');
 const run = (args: string[], input?: string) => spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', timeout: 60_000 });

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { fillHoles } from '../../server/engine/fill';
 import { CachedNetwork } from '../../server/model/cachedNetwork';
 import { loadModel, type LoadedModel } from '../../server/model/host';
-import { ROOT } from './harness';
+import { ROOT } from '../../harness/lsp';
 
 const DIR = join(ROOT, 'models/pgm-code');
 const text = readFileSync(join(ROOT, 'server/sampler/loop.ts'), 'utf8').slice(0, 3000);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { IPCMessageReader, IPCMessageWriter, createProtocolConnection } from 'vscode-languageserver-protocol/node';
 import { PgmMethods, type InfillResult, type StatusParams } from '../../contract/protocol';
-import { ROOT, TINY, waitFor } from './harness';
+import { ROOT, TINY, waitFor } from '../../harness/lsp';
 
 describe('node IPC transport', () => {
   it('initializes, loads the model and fills', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PgmErrorCodes, PgmMethods, errorKindOf, type InfillResult, type ModelErrorKind } from '../../contract/protocol';
-import { TINY, expectReload, startClient } from './harness';
+import { TINY, startTiny } from '../../harness/lsp';
 
 function copyTiny(edit: (dir: string) => void): string {
   const dir = mkdtempSync(join(tmpdir(), 'pgm-model-'));
@@ -33,13 +33,13 @@ const cases: [string, () => string, RegExp, ModelErrorKind][] = [
 describe('model failures: clear errors, server keeps serving and recovers', () => {
   for (const [name, dir, re, kind] of cases) {
     it(`reports ${name} (${kind})`, async () => {
-      const c = await startClient({ modelPath: dir() });
+      const c = await startTiny({ settings: { modelPath: dir() } });
       try {
         const s = await c.settled();
         assert.equal(s.state, 'error');
         assert.match(s.message ?? '', re);
         assert.equal(s.errorKind, kind);
-        c.open(URI, 'x = 1\n');
+        await c.open(URI, 'x = 1\n');
         await assert.rejects(c.conn.sendRequest(PgmMethods.infill, fill), (e) => {
           assert.equal((e as { code: number }).code, PgmErrorCodes.ModelUnavailable);
           assert.equal(errorKindOf(e), kind);
@@ -47,10 +47,7 @@ describe('model failures: clear errors, server keeps serving and recovers', () =
           return true;
         });
         // fixing the setting recovers without a restart
-        expectReload(c);
-        c.settings.modelPath = TINY;
-        await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
-        assert.equal((await c.settled()).state, 'ready');
+        assert.equal((await c.changeSettings({ modelPath: TINY })).state, 'ready');
         const r: InfillResult = await c.conn.sendRequest(PgmMethods.infill, fill);
         assert.equal(r.edits.length, 1);
       } finally {

@@ -16,7 +16,7 @@ import type { CachedNetwork } from '../../server/model/cachedNetwork';
 import { loadModel, type LoadedModel } from '../../server/model/host';
 import { PgmMethods, type InfillResult } from '../../contract/protocol';
 import { planRows } from '../../server/sampler/window';
-import { ROOT, startClient } from './harness';
+import { ROOT, startTiny } from '../../harness/lsp';
 
 const FX = join(ROOT, 'training/tests/fixtures/official');
 const PY = process.env.PYTHON ?? join(ROOT, '.venv/bin/python');
@@ -130,12 +130,12 @@ describe('paper checkpoint: converted official-format fixture', () => {
   });
 
   it('over LSP: a selection keeps its token count, an explicit capacity is honoured, inline is off', async () => {
-    const c = await startClient({ modelPath: dir, capacity: 8 });
+    const c = await startTiny({ settings: { modelPath: dir, capacity: 8 } });
     try {
       assert.equal((await c.settled()).state, 'ready');
       const uri = 'file:///notes.md';
       const text = 'The theme of the story is its plot.\n';
-      c.open(uri, text);
+      await c.open(uri, text);
       const sel = { start: { line: 0, character: 4 }, end: { line: 0, character: 16 } }; // "theme of the"
       const expected = (capacity: number) => planRows(text, [{ start: 4, end: 16, capacity }], m.tokenizer, { window: 1024, doc: m.manifest.specialIds.doc })[0].layout.holes[0].capacity;
       const a: InfillResult = await c.conn.sendRequest(PgmMethods.infill, { textDocument: { uri, version: 1 }, ranges: [sel], options: { seed: 1 } });

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadModel } from '../../server/model/host';
-import { TINY } from './harness';
+import { TINY } from '../../harness/lsp';
 
 interface Case {
   clean_ids: number[][];

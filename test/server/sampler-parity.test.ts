@@ -12,7 +12,7 @@ import { loadModel } from '../../server/model/host';
 import { runSampler } from '../../server/sampler/loop';
 import type { RowLayout } from '../../server/sampler/types';
 import type { SamplingOrder } from '../../contract/settings';
-import { TINY } from './harness';
+import { TINY } from '../../harness/lsp';
 
 interface Case { order: SamplingOrder; steps: number; capacity: number; prefixes: number[][]; suffixes: number[][]; fills: number[][] }
 

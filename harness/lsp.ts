@@ -1,24 +1,28 @@
 /**
- * A small LSP client for the reliability layer: spawns the built server (dist/server.js) over
- * stdio, answers its configuration pulls, records status/log notifications, and watches the
- * process itself (exit, signal, RSS from /proc) so that every test can assert "no crash".
+ * The one LSP client that drives the built language server (dist/server.js) over stdio, as an
+ * editor does, for the tests (test/server, test/reliability) and the benchmarks (bench/). It
+ * answers the server's configuration pulls with `settings` (mutable: change it, then notify
+ * workspace/didChangeConfiguration), records status, progress and log notifications, and
+ * watches the process itself (exit, signal, RSS from /proc) so callers can assert "no crash".
  * Waits on signals (notifications, exit events), never on fixed sleeps.
+ * Lives outside test/ and bench/ so that neither imports the other.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  StreamMessageReader, StreamMessageWriter, createProtocolConnection, type ProtocolConnection,
+  CancellationTokenSource, StreamMessageReader, StreamMessageWriter, createProtocolConnection,
+  type InitializeResult, type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
-import { PgmMethods, type StatusParams } from '../../contract/protocol';
-import { createRng } from '../../server/sampler/prng';
+import { PgmMethods, type ProgressParams, type StatusParams } from '../contract/protocol';
 
-export const ROOT = join(__dirname, '../..');
+export const ROOT = join(__dirname, '..');
 export const SERVER = join(ROOT, 'dist/server.js');
+/** The random-weight test model. */
 export const TINY = join(ROOT, 'models/tiny');
 
 export interface StartOptions {
-  /** pgmInfill settings answered to workspace/configuration. */
+  /** pgmInfill settings answered to workspace/configuration (no defaults are added). */
   settings?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
   /** Extra node flags, e.g. ['--require', monitor]. */
@@ -32,11 +36,15 @@ export interface Exit {
 
 export class Server {
   readonly statuses: StatusParams[] = [];
+  readonly progress: ProgressParams[] = [];
   readonly logs: string[] = [];
   readonly stderr: string[] = [];
   exit: Exit | null = null;
   readonly exited: Promise<Exit>;
+  /** The server's answer to `initialize`. */
+  init!: InitializeResult;
   private statusWaiters: (() => void)[] = [];
+  private progressListeners = new Set<(p: ProgressParams) => void>();
   private closing = false;
 
   private constructor(readonly proc: ChildProcess, readonly conn: ProtocolConnection, readonly settings: Record<string, unknown>) {
@@ -48,7 +56,7 @@ export class Server {
       stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env,
     });
     const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-    const s = new Server(proc, conn, { steps: 4, capacity: 8, seed: 1, modelPath: TINY, ...opts.settings });
+    const s = new Server(proc, conn, { ...opts.settings });
     proc.stderr!.on('data', (d) => s.stderr.push(String(d)));
     proc.stdin!.on('error', () => undefined); // writes after a kill
     conn.onNotification(PgmMethods.status, (p: StatusParams) => {
@@ -56,17 +64,26 @@ export class Server {
       for (const w of s.statusWaiters.splice(0)) w();
     });
     conn.onNotification('window/logMessage', (p: { message: string }) => void s.logs.push(p.message));
-    conn.onNotification(PgmMethods.progress, () => undefined);
+    conn.onNotification(PgmMethods.progress, (p: ProgressParams) => {
+      s.progress.push(p);
+      for (const l of [...s.progressListeners]) l(p);
+    });
     conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => s.settings));
     conn.onRequest('client/registerCapability', () => null);
     conn.onError(() => undefined);
     conn.listen();
-    await conn.sendRequest('initialize', {
+    s.init = await conn.sendRequest('initialize', {
       processId: process.pid, rootUri: null,
       capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
     });
     await conn.sendNotification('initialized', {});
     return s;
+  }
+
+  /** Calls `listener` on every progress notification until the returned function is called. */
+  onProgress(listener: (p: ProgressParams) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => void this.progressListeners.delete(listener);
   }
 
   get pid(): number {
@@ -100,16 +117,21 @@ export class Server {
     }
   }
 
-  /** The first settled status (ready or error). */
+  /** The first settled status (ready or error) from index `from` on. */
   settled(from = 0, timeoutMs?: number): Promise<StatusParams> {
     return this.waitStatus((s) => s.state !== 'loading', from, timeoutMs);
   }
 
-  /** Changes settings the way VS Code does (the server pulls them again) and waits for the reload. */
-  async changeSettings(patch: Record<string, unknown>): Promise<StatusParams> {
-    const from = this.statuses.length;
+  /** Changes settings the way VS Code does (the server pulls them again); no reload is awaited. */
+  async setSettings(patch: Record<string, unknown>): Promise<void> {
     Object.assign(this.settings, patch);
     await this.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  }
+
+  /** Changes settings that reload the model, and waits for the reload to settle. */
+  async changeSettings(patch: Record<string, unknown>): Promise<StatusParams> {
+    const from = this.statuses.length;
+    await this.setSettings(patch);
     await this.waitStatus((s) => s.state === 'loading', from);
     return this.settled(from);
   }
@@ -120,6 +142,11 @@ export class Server {
 
   change(uri: string, version: number, changes: unknown[]): Promise<void> {
     return this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+  }
+
+  /** Types `text` at line:character (one didChange). */
+  insert(uri: string, version: number, line: number, character: number, text: string): Promise<void> {
+    return this.change(uri, version, [{ range: { start: { line, character }, end: { line, character } }, text }]);
   }
 
   async close(): Promise<Exit> {
@@ -144,16 +171,23 @@ export class Server {
   }
 }
 
-/** A deterministic PRNG so load and fuzz runs reproduce from their seed (the sampler's own). */
-export const prng = createRng;
+/** Small, reproducible settings on the tiny model: what the tests start from. */
+export const TINY_SETTINGS: Readonly<Record<string, unknown>> = { modelPath: TINY, steps: 4, capacity: 8, seed: 1 };
 
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
+/** A server on the tiny model with TINY_SETTINGS under `opts.settings`. */
+export function startTiny(opts: StartOptions = {}): Promise<Server> {
+  return Server.start({ ...opts, settings: { ...TINY_SETTINGS, ...opts.settings } });
 }
 
-/** Resolves after `ms` of wall time: the typist's pace between keystrokes, not a wait for the server. */
-export function pace(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** Polls `probe` every 10 ms until it returns a value (not undefined/null/false). */
+export async function waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 60_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = probe();
+    if (v !== undefined && v !== null && v !== false) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error('timed out waiting for the server');
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
+
+export { CancellationTokenSource };

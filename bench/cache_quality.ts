@@ -10,29 +10,49 @@
  * Prints a markdown table (exact match, edit similarity with a paired +-2 SE difference to exact,
  * parse-keeping (server/syntax: no new parse error near the hole; files with a grammar), same fill
  * as exact, mean ms).
+ * BENCH_VARIANTS=policy compares inline step policies instead (inline kinds only), each through
+ * the whole inline path: K candidates in one batch, edge cleanup, syntax check and ranking
+ * (engine/rank.ts); the first variant (today's inline defaults) is the reference column, and
+ * "defaults, other seed" is its noise floor. Mean network rounds per fill are printed too.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fillHoles } from '../server/engine/fill';
 import { loadModel, type LoadedModel } from '../server/model/host';
-import { engineOf } from '../server/engine/modelView';
+import { cacheOf, engineOf } from '../server/engine/modelView';
 import { DEFAULT_SETTINGS } from '../contract/settings';
 import { createRng, type Rng } from '../server/sampler/prng';
 import { checkFills } from '../server/syntax/check';
+import { rankHole } from '../server/engine/rank';
+import type { LengthReuse } from '../server/sampler/types';
 import { grammarForPath } from '../server/syntax/grammars';
 
 type Kind = 'single_line' | 'rest_of_line' | 'multi_line' | 'random_span';
 const ALL_KINDS: Kind[] = ['single_line', 'rest_of_line', 'multi_line', 'random_span'];
 /** BENCH_KINDS=single_line,rest_of_line limits the kinds; BENCH_SEED picks another hole set. */
-const KINDS = (process.env.BENCH_KINDS?.split(',') ?? ALL_KINDS) as Kind[];
+const KINDS = (process.env.BENCH_KINDS?.split(',') ?? (process.env.BENCH_VARIANTS === 'policy' ? ['single_line', 'rest_of_line'] : ALL_KINDS)) as Kind[];
 const SEED = Number(process.env.BENCH_SEED ?? 0);
 const INLINE = new Set<Kind>(['single_line', 'rest_of_line']);
 
 interface Hole { kind: Kind; text: string; start: number; end: number; truth: string; grammar: string | null }
-interface Variant { name: string; cache: number | null; steps: number; seedShift: number; inlineOnly?: boolean }
+interface Variant {
+  name: string; cache: number | null; steps: number; seedShift: number; inlineOnly?: boolean;
+  /** K candidates ranked as the inline path does (absent: one candidate, raw sampler text). */
+  candidates?: number; reuse?: LengthReuse;
+}
 
 const S = DEFAULT_SETTINGS;
-const VARIANTS: Variant[] = [
+const K = S.inline.candidates;
+/** Inline step policies (BENCH_VARIANTS=policy); the first is today's inline default. */
+const POLICY: Variant[] = [
+  { name: `defaults (cache, ${S.steps} steps, ${K} candidates)`, cache: cacheOf(S.inline.contextCache), steps: S.steps, seedShift: 0, candidates: K },
+  { name: 'defaults, other seed', cache: cacheOf(S.inline.contextCache), steps: S.steps, seedShift: 1000, candidates: K },
+  // BENCH_CANDIDATES=3 (say) keeps only that K among the policies below
+  ...[8, 6, 4].flatMap((steps) => [3, 2].filter((k) => !process.env.BENCH_CANDIDATES || k === Number(process.env.BENCH_CANDIDATES)).map((k) => ({
+    name: `${steps} steps, ${k} candidates, length round merged`, cache: cacheOf(S.inline.contextCache), steps, seedShift: 0, candidates: k, reuse: 'always' as const,
+  }))),
+];
+const VARIANTS: Variant[] = process.env.BENCH_VARIANTS === 'policy' ? POLICY : [
   { name: 'exact', cache: null, steps: S.steps, seedShift: 0 },
   { name: 'exact, other seed', cache: null, steps: S.steps, seedShift: 1000 },
   { name: 'cache, no refresh', cache: 0, steps: S.steps, seedShift: 0 },
@@ -96,17 +116,20 @@ function makeHoles(files: { text: string; src: string }[], perKind: number, m: L
   return out;
 }
 
-interface Tally { em: number; es: number[]; same: number; ms: number; n: number; parses: number; checked: number }
+interface Tally { em: number; es: number[]; same: number; ms: number; n: number; parses: number; checked: number; calls: number }
 
-async function runHole(m: LoadedModel, h: Hole, v: Variant, seed: number): Promise<[string, number]> {
+async function runHole(m: LoadedModel, h: Hole, v: Variant, seed: number): Promise<[string, number, number]> {
   const inline = INLINE.has(h.kind);
   const t0 = performance.now();
+  const text = h.text.slice(0, h.start) + h.text.slice(h.end);
   const r = await fillHoles(engineOf(m, v.cache), {
-    text: h.text.slice(0, h.start) + h.text.slice(h.end), window: 0,
+    text, window: 0, candidates: v.candidates,
     holes: [{ start: h.start, end: h.start, capacity: inline ? S.inline.maxTokens : S.capacity }],
-    sampler: { steps: v.steps, order: S.order, temperature: S.temperature, topP: S.topP, seed, singleLine: inline, earlyStop: true },
+    sampler: { steps: v.steps, order: S.order, temperature: S.temperature, topP: S.topP, seed, singleLine: inline, earlyStop: true, reuseLengthRound: v.reuse },
   });
-  return [r.fills[0].text, performance.now() - t0];
+  if (v.candidates === undefined) return [r.fills[0].text, performance.now() - t0, r.steps];
+  const ranked = await rankHole(r.fills[0], { text, start: h.start, end: h.start, threshold: S.confidenceThreshold, grammar: h.grammar });
+  return [ranked.text, performance.now() - t0, r.steps];
 }
 
 function row(name: string, t: Tally, base: number[]): string {
@@ -115,7 +138,7 @@ function row(name: string, t: Tally, base: number[]): string {
   const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, d.length - 1));
   const es = t.es.reduce((a, b) => a + b, 0) / t.n;
   const parses = t.checked ? `${((100 * t.parses) / t.checked).toFixed(0)}% of ${t.checked}` : 'n/a';
-  return `| ${name} | ${t.n} | ${((100 * t.em) / t.n).toFixed(1)}% | ${es.toFixed(3)} | ${mean >= 0 ? '+' : ''}${mean.toFixed(3)} ± ${(2 * sd / Math.sqrt(d.length)).toFixed(3)} | ${parses} | ${((100 * t.same) / t.n).toFixed(0)}% | ${(t.ms / t.n).toFixed(0)} |`;
+  return `| ${name} | ${t.n} | ${((100 * t.em) / t.n).toFixed(1)}% | ${es.toFixed(3)} | ${mean >= 0 ? '+' : ''}${mean.toFixed(3)} ± ${(2 * sd / Math.sqrt(d.length)).toFixed(3)} | ${parses} | ${((100 * t.same) / t.n).toFixed(0)}% | ${(t.ms / t.n).toFixed(0)} | ${(t.calls / t.n).toFixed(1)} |`;
 }
 
 async function main(): Promise<void> {
@@ -132,9 +155,10 @@ async function main(): Promise<void> {
     let exact = '';
     for (const v of VARIANTS) {
       if (v.inlineOnly && !INLINE.has(h.kind)) continue;
-      const [fill, ms] = await runHole(m, h, v, 1 + i + v.seedShift + 100_000 * SEED);
-      if (v.name === 'exact') exact = fill;
-      const t = (g[v.name] ??= { em: 0, es: [], same: 0, ms: 0, n: 0, parses: 0, checked: 0 });
+      const [fill, ms, calls] = await runHole(m, h, v, 1 + i + v.seedShift + 100_000 * SEED);
+      if (v === VARIANTS[0]) exact = fill;
+      const t = (g[v.name] ??= { em: 0, es: [], same: 0, ms: 0, n: 0, parses: 0, checked: 0, calls: 0 });
+      t.calls += calls;
       const check = await checkFills(h.grammar, h.text, { start: h.start, end: h.end }, [fill]);
       if (check) { t.checked++; t.parses += check.parses[0] ? 1 : 0; }
       t.em += fill.trim() === h.truth.trim() ? 1 : 0;
@@ -147,9 +171,11 @@ async function main(): Promise<void> {
   console.log(`${holes.length} holes from ${val} (${KINDS.map((k) => `${holes.filter((h) => h.kind === k).length} ${k}`).join(', ')}); model ${m.manifest.name}; ` +
     `order ${S.order}, T ${S.temperature}, top-p ${S.topP}; inline: capacity ${S.inline.maxTokens}, single line; explicit: capacity ${S.capacity}`);
   for (const [name, g] of Object.entries(groups)) {
-    if (!g.exact) continue;
-    console.log(`\n${name} holes\n\n| sampling | holes | exact match | edit similarity | ES - exact (±2 SE) | parse-keeping | same fill as exact | mean ms |\n|---|---:|---:|---:|---:|---:|---:|---:|`);
-    for (const [v, t] of Object.entries(g)) console.log(row(`${v}${v.includes('steps') ? '' : `, ${S.steps} steps`}`, t, g.exact.es));
+    const base = g[VARIANTS[0].name];
+    if (!base) continue;
+    const ref = VARIANTS === POLICY ? 'defaults' : 'exact';
+    console.log(`\n${name} holes\n\n| sampling | holes | exact match | edit similarity | ES - ${ref} (±2 SE) | parse-keeping | same fill as ${ref} | mean ms | network rounds |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|`);
+    for (const [v, t] of Object.entries(g)) console.log(row(`${v}${v.includes('steps') ? '' : `, ${S.steps} steps`}`, t, base.es));
   }
   await m.release();
 }

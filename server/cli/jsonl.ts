@@ -14,7 +14,7 @@ import { fillHoles, type EngineModel } from '../engine/fill';
 import { inlineItems } from '../engine/inlineItems';
 import { rankHole, type RankedFill } from '../engine/rank';
 import { randomSeed } from '../sampler/prng';
-import { inlineSteps } from '../sampler/schedule';
+import { inlineSchedule } from '../sampler/schedule';
 import { OVERSIZE, type FillAlternative, type Oversize } from '../../contract/protocol';
 import { DEFAULT_SETTINGS, invalidReason, settingSpec, type SamplingOrder } from '../../contract/settings';
 import { GRAMMAR_FILES, grammarForLanguageId, grammarForPath } from '../syntax/grammars';
@@ -80,7 +80,7 @@ function parseLine(o: Record<string, unknown>, args: CliArgs): Line {
   if (o.single_line !== undefined && typeof o.single_line !== 'boolean') throw new Error('single_line must be true or false');
   const inline = o.mode === 'inline';
   const i = DEFAULT_SETTINGS.inline;
-  const steps = inline ? inlineSteps(args.steps, i.maxTokens) : args.steps;
+  const schedule = inline ? inlineSchedule(i.steps, i.maxTokens) : { steps: args.steps };
   const seedArg = field(o, 'seed', 'seed', args.seed);
   return {
     prefix: o.prefix, selection, suffix: o.suffix, inline, oversize: oversize as Oversize,
@@ -90,7 +90,7 @@ function parseLine(o: Record<string, unknown>, args: CliArgs): Line {
     singleLineGiven: o.single_line as boolean | undefined,
     cache: field(o, 'context_cache', 'contextCache', inline ? i.contextCache : args.contextCache),
     sampler: {
-      steps: field(o, 'steps', 'steps', steps), order: field<SamplingOrder>(o, 'order', 'order', args.order),
+      ...schedule, steps: field(o, 'steps', 'steps', schedule.steps), order: field<SamplingOrder>(o, 'order', 'order', args.order),
       temperature: field(o, 'temperature', 'temperature', args.temperature),
       topP: field(o, 'top_p', 'topP', args.topP), seed: seedArg < 0 ? randomSeed() : seedArg,
       singleLine: o.single_line === true, earlyStop: true,

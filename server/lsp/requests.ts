@@ -6,7 +6,7 @@ import type { CancellationToken } from 'vscode-languageserver/node';
 import { LENGTH_FROM, OVERSIZE, type LengthFrom, type Oversize, type SamplingOptions } from '../../contract/protocol';
 import { sanitizeSettings, type PgmSettings } from '../../contract/settings';
 import { randomSeed } from '../sampler/prng';
-import { inlineSteps } from '../sampler/schedule';
+import { inlineSchedule } from '../sampler/schedule';
 import type { SamplerOptions } from '../sampler/types';
 
 export function signalOf(token: CancellationToken | undefined): AbortSignal {
@@ -35,14 +35,17 @@ export function resolveOptions(settings: PgmSettings, options: SamplingOptions |
   const merged = sanitizeSettings({ ...settings, ...o, inline: settings.inline });
   const capacity = inline && o.capacity === undefined ? settings.inline.maxTokens : merged.capacity;
   const candidates = inline && o.candidates === undefined ? settings.inline.candidates : merged.candidates;
+  const schedule = inline ? inlineSchedule(settings.inline.steps, capacity) : { steps: merged.steps };
   return {
     capacity,
     candidates,
     lengthFrom: pick(o.lengthFrom, LENGTH_FROM, 'selection'),
     oversize: pick(o.oversize, OVERSIZE, 'error'),
     sampler: {
-      // inline: fewer steps for a short hole (schedule.ts inlineSteps) unless the request says
-      steps: inline && o.steps === undefined ? inlineSteps(merged.steps, capacity) : merged.steps,
+      // inline: inline.steps and the merged length round (schedule.ts inlineSchedule); a request
+      // that names its steps keeps them
+      ...schedule,
+      ...(o.steps !== undefined ? { steps: merged.steps } : {}),
       order: merged.order,
       temperature: merged.temperature,
       topP: merged.topP,

@@ -103,7 +103,7 @@ describe('the sanitiser', () => {
     assert.equal(s.seed, -1);
     assert.equal(s.order, 'left-to-right');
     assert.equal(s.executionProvider, 'cuda');
-    assert.deepEqual(s.inline, { enabled: false, debounceMs: DEFAULT_SETTINGS.inline.debounceMs, maxTokens: 32, contextCache: DEFAULT_SETTINGS.inline.contextCache, candidates: DEFAULT_SETTINGS.inline.candidates });
+    assert.deepEqual(s.inline, { enabled: false, debounceMs: DEFAULT_SETTINGS.inline.debounceMs, maxTokens: 32, contextCache: DEFAULT_SETTINGS.inline.contextCache, candidates: DEFAULT_SETTINGS.inline.candidates, steps: DEFAULT_SETTINGS.inline.steps });
   });
 
   it('free text is trimmed, and the default when it breaks its rules', () => {

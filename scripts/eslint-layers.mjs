@@ -2,10 +2,11 @@
 // Dependencies run one way:
 //   contract <- server/sampler <- server/model <- server/engine, server/syntax
 //            <- server/lsp, server/cli <- the entry points server/main.ts, server/cli.ts
-// client/ imports only client/ and contract/; bench/ imports no test/ file. Each relative import
-// is resolved to the folder it lands in and checked against LAYERS; package imports are checked
-// against the packages a folder must not use (the server runs outside VS Code, the client never
-// loads the model). A file outside every folder below (package.json, ...) may be imported by all.
+// client/ imports only client/ and contract/; harness/ (the LSP client that tests and benchmarks
+// share) and bench/ import no test/ file. Each relative import is resolved to the folder it lands
+// in and checked against LAYERS; package imports are checked against the packages a folder must not use (the server runs outside VS Code, the client never
+// loads the model). A folder missing from LAYERS (test/, scripts/) may import anything, and only
+// the folders that list it may import it; files at the root (package.json) are open to all.
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +19,6 @@ const BELOW_LSP = [...NOT_IN_SERVER, 'vscode-languageserver', 'vscode-languagese
 /**
  * What each folder may import: `areas` (folders, plus single modules for one narrow door) and
  * the `packages` it must not import (a name also covers its subpaths: `x` covers `x/node`).
- * An area missing here (test/, scripts/) is not restricted.
  */
 export const LAYERS = {
   contract: { areas: [], packages: ['vscode', 'vscode-languageclient', 'onnxruntime-node'] },
@@ -32,23 +32,23 @@ export const LAYERS = {
   // the CLI's `lsp` mode starts the language server: lsp/server.ts is its one door into lsp/
   'server/cli.ts': { areas: ['contract', ...SERVER_LAYERS.filter((a) => a !== 'server/lsp'), 'server/lsp/server'], packages: NOT_IN_SERVER },
   client: { areas: ['contract'], packages: ['onnxruntime-node', '@huggingface/tokenizers', '@vscode/tree-sitter-wasm', 'vscode-languageserver', 'vscode-languageserver-textdocument'] },
-  bench: { areas: ['contract', 'server', 'server/main.ts', 'server/cli.ts', ...SERVER_LAYERS, 'bench', 'scripts'], packages: [] },
+  harness: { areas: ['contract', 'server', 'server/main.ts', 'server/cli.ts', ...SERVER_LAYERS], packages: [] },
+  bench: { areas: ['contract', 'server', 'server/main.ts', 'server/cli.ts', ...SERVER_LAYERS, 'harness', 'scripts'], packages: [] },
 };
-
-const AREAS = ['contract', ...SERVER_LAYERS, 'server', 'client', 'bench', 'test', 'scripts', 'media'];
 
 const posix = (p) => p.split(sep).join('/');
 const noExt = (p) => p.replace(/\.(ts|mts|cts|js|mjs|cjs|json)$/, '');
 
-/** The area a repository-relative path lies in: a folder above, or a file directly in server/. */
+/**
+ * The area a repository-relative path lies in: its top folder, the layer folder in server/, or
+ * an entry point (a file directly in server/); null for a file at the root.
+ */
 export function areaOf(rel) {
   const parts = rel.split('/');
-  if (parts[0] === 'server' && parts.length === 2) {
-    const entry = `server/${noExt(parts[1])}.ts`;
-    return LAYERS[entry] ? entry : 'server';
-  }
-  if (parts[0] === 'server' && parts.length > 2) return AREAS.includes(`server/${parts[1]}`) ? `server/${parts[1]}` : 'server';
-  return AREAS.includes(parts[0]) && parts.length > 1 ? parts[0] : null;
+  if (parts.length === 1) return null;
+  if (parts[0] !== 'server') return parts[0];
+  if (parts.length === 2) return LAYERS[`server/${noExt(parts[1])}.ts`] ? `server/${noExt(parts[1])}.ts` : 'server';
+  return SERVER_LAYERS.includes(`server/${parts[1]}`) ? `server/${parts[1]}` : 'server';
 }
 
 /** Why `from` (repository-relative file) may not import `source`, or null when it may. */

@@ -27,7 +27,10 @@ describe('dependency layers (eslint layers/imports)', () => {
     ['contract/x.ts', "export { x } from '../server/sampler/types';", /contract may not import server\/sampler\/types/],
     ['client/x.ts', "import { x } from '../server/lsp/requests';", /client may not import server\/lsp\/requests/],
     ['client/x.ts', "const x = require('../server/engine/fill');", /client may not import server\/engine\/fill/],
-    ['bench/x.ts', "import { x } from '../test/server/harness';", /bench may not import test\/server\/harness/],
+    ['bench/x.ts', "import { x } from '../test/server/fixtures';", /bench may not import test\/server\/fixtures/],
+    ['harness/x.ts', "import { x } from '../test/unit/fakes';", /harness may not import test\/unit\/fakes/],
+    ['server/lsp/x.ts', "import { x } from '../../harness/lsp';", /server\/lsp may not import harness\/lsp/],
+    ['client/x.ts', "import { x } from '../bench/report';", /client may not import bench\/report/],
     ['server/model/x.ts', "import * as x from 'vscode';", /may not import the package vscode/],
     ['server/engine/x.ts', "import type { x } from 'vscode-languageserver/node';", /may not import the package vscode-languageserver/],
     ['client/x.ts', "import * as x from 'onnxruntime-node';", /may not import the package onnxruntime-node/],
@@ -51,6 +54,10 @@ describe('dependency layers (eslint layers/imports)', () => {
     ['client/x.ts', "import { x } from '../contract/protocol';"],
     ['client/x.ts', "import * as x from 'vscode';"],
     ['bench/x.ts', "import { x } from '../server/lsp/requests';"],
+    ['bench/x.ts', "import { x } from '../harness/lsp';"],
+    ['harness/x.ts', "import { x } from '../contract/protocol';"],
+    ['test/server/x.test.ts', "import { x } from '../../harness/lsp';"],
+    ['server/lsp/x.ts', "import { version } from '../../package.json';"],
     ['test/unit/x.test.ts', "import { x } from '../../server/lsp/requests';"],
   ];
   for (const [file, code] of allowed) {

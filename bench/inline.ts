@@ -19,28 +19,13 @@ import { DEFAULT_SETTINGS } from '../contract/settings';
 import { cacheOf, engineOf } from '../server/engine/modelView';
 import { resolveOptions } from '../server/lsp/requests';
 import { planRows } from '../server/sampler/window';
-import type { Network } from '../server/sampler/types';
-import { median } from './ort';
+import { median, timed } from './ort';
 import { machine } from './report';
 import { throughServer, type ServerVariant } from './server';
 
 const ROOT = join(__dirname, '..');
 const SHIPPED = join(ROOT, 'models/pgm-code');
 const RANDOM = join(ROOT, 'bench/.graphs/pgm');
-
-/** Wraps a network and adds up the wall time of its calls. */
-function timed<M>(net: Network<M>): { net: Network<M>; ms: () => number } {
-  let ms = 0;
-  const wrap = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
-    const t0 = performance.now();
-    try { return await f(...a); } finally { ms += performance.now() - t0; }
-  };
-  const w: Network<M> = {
-    vocabSize: net.vocabSize, encode: wrap(net.encode.bind(net)), decode: wrap(net.decode.bind(net)),
-    releaseMemory: net.releaseMemory?.bind(net), startFill: net.startFill?.bind(net),
-  };
-  return { net: w, ms: () => ms };
-}
 
 interface Breakdown { total: number; window: number; network: number; sampler: number }
 

@@ -38,7 +38,7 @@ export async function generation(pgm: LoadedModel, s: Sessions, B: number, steps
   for (let round = 0; round < reps; round++) {
     ar.push((await time(() => arGenerate(s.prefill, s.step, Array.from({ length: B }, () => [0]), n, V)))[1]);
     for (const [i, steps] of stepsList.entries()) {
-      ms[i].pgm.push((await time(() => runSampler(pgm.network, rows, ctx, { steps, order: 'random', temperature: 1, topP: 1, seed: 1, singleLine: false, earlyStop: false })))[1]);
+      ms[i].pgm.push((await time(() => runSampler(pgm.networkFor(null), rows, ctx, { steps, order: 'random', temperature: 1, topP: 1, seed: 1, singleLine: false, earlyStop: false })))[1]);
       ms[i].mdlm.push((await time(() => mdlmFill(s.mdlm, canvas(), holes, steps, V, V)))[1]);
     }
   }
@@ -119,9 +119,10 @@ export async function flops(pgm: LoadedModel, s: Sessions, reps: number): Promis
   }
   const n = a.canvas;
   const clean = { batch: 1, n, ids: Int32Array.from({ length: n }, (_, i) => 3 + i), pos: Int32Array.from({ length: n }, (_, i) => i), mask: new Uint8Array(n).fill(1) };
-  await pgm.network.encode(clean);
+  const net = pgm.networkFor(null);
+  await net.encode(clean);
   const enc: number[] = [];
-  for (let i = 0; i < reps; i++) enc.push((await time(() => pgm.network.encode(clean)))[1]);
+  for (let i = 0; i < reps; i++) enc.push((await time(() => net.encode(clean)))[1]);
   // per layer: q, kv, o projections (4 d^2 MACs per token), MLP (2 d dff), attention (2 n d)
   const macs = a.nEnc * n * (4 * a.dModel * a.dModel + 2 * a.dModel * a.dFf + 2 * n * a.dModel);
   const encoderGflop = (2 * macs) / 1e9;

@@ -3,9 +3,9 @@
  * inline-suggestion latency with ~1,000 characters of context at the cursor, several servers
  * (models / settings) with requests alternated so all see the same machine load; answers from
  * the server's memo (the same context again, and typed-ahead characters); a 64-token selection
- * fill; the first server's RSS over many consecutive inline fills. Before every timed inline
- * request one character is typed at the end of the document, so the context differs and the
- * memo cannot answer (as when the user types).
+ * fill; the RSS of the first server (or of those marked rssFills) over many consecutive inline
+ * fills. Before every timed inline request one character is typed at the end of the document, so
+ * the context differs and the memo cannot answer (as when the user types).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +18,10 @@ export interface ServerVariant {
   modelDir: string;
   /** pgmInfill settings on top of the defaults. */
   settings: Record<string, unknown>;
+  /** Another build of the server (harness/lsp.ts serverJs); default dist/server.js. */
+  serverJs?: string;
+  /** Measure this server's RSS over the `fills` run (default: the first server only). */
+  rssFills?: boolean;
 }
 
 export interface ServerResult {
@@ -40,7 +44,7 @@ const URI = 'file:///bench/loop.ts';
 interface Open { s: Server; line: number; lastLine: number; version: number; device: string }
 
 async function open(v: ServerVariant): Promise<Open> {
-  const s = await Server.start({ settings: { modelPath: v.modelDir, ...v.settings } });
+  const s = await Server.start({ settings: { modelPath: v.modelDir, ...v.settings }, serverJs: v.serverJs });
   const st = await s.settled();
   if (st.state !== 'ready') throw new Error(`server model: ${st.message}`);
   const src = readFileSync(join(__dirname, '../server/sampler/loop.ts'), 'utf8');
@@ -97,12 +101,14 @@ export async function throughServer(variants: ServerVariant[], reps: number, fil
       }
     }
     const rssStart = servers.map((o) => o.s.rssKiB() / 1024);
-    for (let i = 0; i < fills; i++) { typeElsewhere(servers[0]); await ask(servers[0]); }
+    const filled = variants.some((v) => v.rssFills) ? servers.filter((_, k) => variants[k].rssFills) : [servers[0]];
+    // alternated, so every measured server sees the same load
+    for (let i = 0; i < fills; i++) for (const o of filled) { typeElsewhere(o); await ask(o); }
     const rssEnd = servers.map((o) => o.s.rssKiB() / 1024);
     return servers.map((o, k) => ({
       label: variants[k].label, inlineP50: median(lat[k]), inlineP95: percentile(lat[k], 95), selection64P50: median(sel[k]),
       repeatP50: repeat[k].length ? median(repeat[k]) : NaN, typedAheadP50: typed[k].length ? median(typed[k]) : NaN,
-      rssStartMb: rssStart[k], rssEndMb: rssEnd[k], fills: k === 0 ? fills : 0, device: o.device,
+      rssStartMb: rssStart[k], rssEndMb: rssEnd[k], fills: filled.includes(o) ? fills : 0, device: o.device,
     }));
   } finally {
     await Promise.all(servers.map((o) => o.s.close()));

@@ -27,6 +27,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra node flags, e.g. ['--require', monitor]. */
   nodeArgs?: string[];
+  /** Another build of the server to run (a benchmark comparing builds); default SERVER. */
+  serverJs?: string;
 }
 
 export interface Exit {
@@ -52,7 +54,7 @@ export class Server {
   }
 
   static async start(opts: StartOptions = {}): Promise<Server> {
-    const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), SERVER, '--stdio'], {
+    const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.serverJs ?? SERVER, '--stdio'], {
       stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env,
     });
     const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));

@@ -1,7 +1,9 @@
 /**
- * Approximate context cache over the model's `cache_step.onnx` (training/cache_export.py): one
- * network call per step. The first round of a fill runs the step graph with an empty cache over
- * every clean token (exact); later rounds whose clean set only appends tokens run it over the
+ * Sampling over the model's step graph (`cache_step.onnx`, training/cache_export.py): one
+ * network call per step. With `refresh` 1 every round runs it with an empty cache over every
+ * clean token: that is exact sampling, and how the server samples exactly when the model ships
+ * the step graph (model/host.ts). Otherwise it is the approximate context cache: the first
+ * round of a fill runs the step graph with an empty cache over every clean token; later rounds whose clean set only appends tokens run it over the
  * new tokens alone, which attend to the cached encoder keys/values and to each other. Cached
  * tokens do not see the tokens added after them: that is the approximation, and `refresh`
  * bounds its age by a full re-encode every `refresh` rounds (0 = never). Anything that is not an
@@ -10,7 +12,7 @@
  * session is shared, so instances are cheap.
  */
 import type { CleanBatch, Logits, Network, QueryBatch } from '../sampler/types';
-import { ort, type OrtSession, type OrtTensor } from './ort';
+import { int64Tensor as i64, ort, type OrtSession, type OrtTensor } from './ort';
 
 interface Row {
   ids: number[];
@@ -56,12 +58,6 @@ export interface CacheShape {
 }
 
 const T = () => ort().Tensor;
-
-function i64(values: number[], dims: number[]): OrtTensor {
-  const big = new BigInt64Array(values.length);
-  for (let i = 0; i < values.length; i++) big[i] = BigInt(values[i]);
-  return new (T())('int64', big, dims);
-}
 
 function realRows(c: CleanBatch): Row[] {
   return Array.from({ length: c.batch }, (_, b) => {
@@ -164,15 +160,19 @@ export class CachedNetwork implements Network<PendingStep> {
     const past = p.base ? this.past(p) : this.emptyCache(B);
     const P = past.mask.dims[1];
     const t0 = performance.now();
-    const out = await this.step.run({
+    const feeds = {
       new_ids: i64(ids, [B, m]), new_pos: i64(pos, [B, m]), new_mask: new (T())('bool', mask, [B, m]),
       past_keys: past.keys, past_values: past.values, past_dec_keys: past.decKeys, past_dec_values: past.decValues,
-      past_mask: past.mask, query_pos: i64(Array.from(queries.pos), [queries.batch, queries.q]),
-    });
+      past_mask: past.mask, query_pos: i64(queries.pos, [queries.batch, queries.q]),
+    };
+    // exact sampling (refresh 1) never reads the cache: fetching the logits alone spares copying
+    // every layer's keys and values out of onnxruntime each round
+    const exact = this.refresh === 1;
+    const out = exact ? await this.step.run(feeds, ['logits']) : await this.step.run(feeds);
     this.stepMs += performance.now() - t0;
     if (p.base) this.extends++;
     else this.fullEncodes++;
-    this.cache = {
+    if (!exact) this.cache = {
       rows: p.rows.map((r, b) => {
         const fresh = Array.from({ length: p.added[b].ids.length }, (_, i) => P + i);
         return { ids: [...r.ids], pos: [...r.pos], at: p.base ? [...p.kept[b], ...fresh] : fresh };

@@ -1,8 +1,11 @@
 /**
  * Loading a model folder: manifest validation, tokenizer, ONNX sessions on the best execution
- * provider that actually starts, graph input/output check, warm-up. A LoadedModel owns its
- * sessions; `release()` frees them (on restart, reload and shutdown).
+ * provider that actually starts, graph input/output check, warm-up. A model that ships the step
+ * graph runs on that one session (one copy of the weights); one that ships only the encoder and
+ * decoder runs on those (exact sampling, no context cache). A LoadedModel owns its sessions;
+ * `release()` frees them (on restart, reload and shutdown).
  */
+import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ExecutionProviderSetting } from '../../contract/settings';
 import { CACHE_STEP_INPUTS, CACHE_STEP_OUTPUTS, DECODER_INPUTS, DECODER_OUTPUTS, ENCODER_INPUTS, ENCODER_OUTPUTS, ManifestError, readManifest, type Manifest } from './manifest';
@@ -17,20 +20,30 @@ export interface LoadOptions {
   executionProvider: ExecutionProviderSetting;
   /** Intra-op threads; 0 = onnxruntime's default. */
   threads: number;
+  /**
+   * Tests and benchmarks only. 'encoder-decoder': exact sampling runs on the encoder and decoder
+   * even when the model also ships the step graph, which is then loaded for the context cache
+   * alone (two weight copies in memory, as before the step graph served exact sampling). The
+   * default runs everything on the step graph when the model has it.
+   */
+  exact?: 'step' | 'encoder-decoder';
 }
 
 export interface LoadedModel {
   manifest: Manifest;
   tokenizer: ModelTokenizer;
-  network: OnnxNetwork;
   /**
    * The network one fill should use: exact for null; with the approximate context cache
    * (model/cachedNetwork.ts, full re-encode every N rounds, 0 = once per fill) for N >= 0 when
-   * the model has the cache graph, else exact. A fresh object per fill (sessions are shared).
+   * the model has the step graph, else exact. Exact sampling runs the step graph with an empty
+   * cache over every clean token (CachedNetwork, refresh 1) when the model has it, else the
+   * encoder and decoder. A fresh object per fill (sessions are shared).
    */
   networkFor(contextCache: number | null): Network;
-  /** Whether the model ships the context-cache graph. */
+  /** Whether the model ships the step graph (the context cache). */
   hasCache: boolean;
+  /** Which graphs run exact sampling, for the log and status. */
+  graphs: 'step' | 'encoder-decoder';
   /** Provider that runs the model. */
   device: ProviderName;
   /** Why the other providers are not running it. */
@@ -44,6 +57,7 @@ export interface LoadedModel {
 export async function loadModel(dir: string, opts: LoadOptions): Promise<LoadedModel> {
   const t0 = performance.now();
   const manifest = readManifest(dir);
+  if (opts.exact === 'encoder-decoder' && !manifest.encoderDecoder) throw new ManifestError(dir, 'exact sampling on the encoder and decoder was asked for; the model ships only the step graph');
   const special = Object.values(manifest.specialIds);
   const tokenizer = manifest.tokenizer.type === 'bpe'
     ? loadBpeTokenizer(manifest.tokenizer.file, manifest.architecture.vocabSize, special)
@@ -57,22 +71,13 @@ export async function loadModel(dir: string, opts: LoadOptions): Promise<LoadedM
       continue;
     }
     try {
-      const { encoder, decoder, network } = await openOn(ep, manifest, opts.threads);
-      const step = await openCache(ep, manifest, opts.threads).catch(async (e) => {
-        await Promise.allSettled([encoder.release(), decoder.release()]);
-        throw e;
-      });
+      const opened = await openOn(ep, manifest, opts);
       if (ep === 'cpu' && opts.executionProvider !== 'cpu' && opts.executionProvider !== 'auto') {
         notes[opts.executionProvider] ??= 'not available';
       }
-      const a = manifest.architecture;
-      const shape = { nEnc: a.nEnc, nDec: a.nDec, nHeads: a.nHeads, headDim: a.dModel / a.nHeads };
       return {
-        manifest, tokenizer, network, device: ep, providerNotes: notes, loadMs: performance.now() - t0,
-        networkFor: (n) => (n === null || !step ? network : new CachedNetwork(step, shape, a.vocabSize, n, manifest.specialIds.pad)),
-        hasCache: step !== null,
-        cacheNote: step ? 'available (cache_step.onnx, approximate)' : 'not in this model (training/cache_export.py adds it)',
-        release: async () => { await Promise.allSettled([encoder.release(), decoder.release(), step?.release()]); },
+        manifest, tokenizer, device: ep, providerNotes: notes, loadMs: performance.now() - t0, ...opened,
+        cacheNote: opened.hasCache ? `available (${basename(manifest.stepFile as string)}, approximate)` : 'not in this model (training/cache_export.py adds the step graph)',
       };
     } catch (e) {
       if (e instanceof ManifestError || ep === 'cpu') throw e;
@@ -80,6 +85,53 @@ export async function loadModel(dir: string, opts: LoadOptions): Promise<LoadedM
     }
   }
   throw new Error('unreachable: cpu is always tried last');
+}
+
+type Opened = Pick<LoadedModel, 'networkFor' | 'hasCache' | 'graphs' | 'release'>;
+
+/**
+ * Opens the sessions on one provider, checks them and warms them up. One weight copy: the step
+ * graph alone when the model has it (unless opts.exact asks for the encoder and decoder).
+ */
+async function openOn(ep: ProviderName, m: Manifest, opts: LoadOptions): Promise<Opened> {
+  const options = sessionOptions(ep, opts.threads);
+  const a = m.architecture;
+  const shape = { nEnc: a.nEnc, nDec: a.nDec, nHeads: a.nHeads, headDim: a.dModel / a.nHeads };
+  const sessions: OrtSession[] = [];
+  const release = async () => { await Promise.allSettled(sessions.map((s) => s.release())); };
+  try {
+    let step: OrtSession | null = null;
+    if (m.stepFile) {
+      step = await createSession(m, m.stepFile, options);
+      sessions.push(step);
+      checkNames(m, 'step', step, CACHE_STEP_INPUTS, CACHE_STEP_OUTPUTS);
+    }
+    const cached = (refresh: number) => new CachedNetwork(step as OrtSession, shape, a.vocabSize, refresh, m.specialIds.pad);
+    let exact: () => Network;
+    if (m.encoderDecoder && (!step || opts.exact === 'encoder-decoder')) {
+      const encoder = await createSession(m, m.encoderDecoder.encoder, options);
+      sessions.push(encoder);
+      const decoder = await createSession(m, m.encoderDecoder.decoder, options);
+      sessions.push(decoder);
+      checkNames(m, 'encoder', encoder, ENCODER_INPUTS, ENCODER_OUTPUTS);
+      checkNames(m, 'decoder', decoder, DECODER_INPUTS, DECODER_OUTPUTS);
+      const network = new OnnxNetwork(encoder, decoder, a.vocabSize);
+      exact = () => network;
+    } else {
+      exact = () => cached(1);
+    }
+    await warmUp(m, exact());
+    if (step && opts.exact === 'encoder-decoder') await warmUp(m, cached(1));
+    return {
+      networkFor: (n) => (n === null || !step ? exact() : cached(n)),
+      hasCache: step !== null,
+      graphs: step && opts.exact !== 'encoder-decoder' ? 'step' : 'encoder-decoder',
+      release,
+    };
+  } catch (e) {
+    await release();
+    throw e;
+  }
 }
 
 /**
@@ -96,36 +148,6 @@ function sessionOptions(ep: ProviderName, threads: number) {
     ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
     extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
-}
-
-async function openOn(ep: ProviderName, m: Manifest, threads: number) {
-  const options = sessionOptions(ep, threads);
-  const encoder = await createSession(m, m.encoderFile, options);
-  let decoder: OrtSession | null = null;
-  try {
-    decoder = await createSession(m, m.decoderFile, options);
-    checkNames(m, 'encoder', encoder, ENCODER_INPUTS, ENCODER_OUTPUTS);
-    checkNames(m, 'decoder', decoder, DECODER_INPUTS, DECODER_OUTPUTS);
-    const network = new OnnxNetwork(encoder, decoder, m.architecture.vocabSize);
-    await warmUp(m, network);
-    return { encoder, decoder, network };
-  } catch (e) {
-    await Promise.allSettled([encoder.release(), decoder?.release()]);
-    throw e;
-  }
-}
-
-/** The context-cache step session when the model ships the graph (checked by name). */
-async function openCache(ep: ProviderName, m: Manifest, threads: number): Promise<OrtSession | null> {
-  if (!m.cacheGraphs) return null;
-  const step = await createSession(m, m.cacheGraphs.step, sessionOptions(ep, threads));
-  try {
-    checkNames(m, 'cache_step', step, CACHE_STEP_INPUTS, CACHE_STEP_OUTPUTS);
-  } catch (e) {
-    await step.release();
-    throw e;
-  }
-  return step;
 }
 
 /**
@@ -150,14 +172,16 @@ function checkNames(m: Manifest, which: string, s: OrtSession, ins: readonly str
 }
 
 /** One tiny pass: pages weights in, and checks the logits width against the manifest. */
-async function warmUp(m: Manifest, net: OnnxNetwork): Promise<void> {
+async function warmUp(m: Manifest, net: Network): Promise<void> {
   const clean = { batch: 1, n: 1, ids: Int32Array.of(m.specialIds.doc), pos: Int32Array.of(0), mask: Uint8Array.of(1) };
+  net.startFill?.();
   const state = await net.encode(clean);
-  const logits = await net.decode(state, clean, { batch: 1, q: 1, pos: Int32Array.of(1) });
-  if (logits.vocab !== m.architecture.vocabSize) {
-    throw new ManifestError(m.dir, `decoder produces ${logits.vocab} logits per position; manifest vocab_size is ${m.architecture.vocabSize}`);
+  try {
+    const logits = await net.decode(state, clean, { batch: 1, q: 1, pos: Int32Array.of(1) });
+    if (logits.vocab !== m.architecture.vocabSize) {
+      throw new ManifestError(m.dir, `the model produces ${logits.vocab} logits per position; manifest vocab_size is ${m.architecture.vocabSize}`);
+    }
+  } finally {
+    net.releaseMemory?.(state);
   }
-  net.encoderCalls = 0;
-  net.encoderMs = 0;
-  net.decoderMs = 0;
 }

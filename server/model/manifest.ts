@@ -27,11 +27,14 @@ export interface Manifest {
    * training/import_official.py), so a hole is filled with exactly its capacity.
    */
   fillLength: 'model' | 'fixed';
-  encoderFile: string;
-  decoderFile: string;
-  /** Optional context-cache graph (training/cache_export.py); null when the model has none. */
-  cacheGraphs: { step: string } | null;
-  raw: Record<string, unknown>;
+  /**
+   * The step graph (docs/model-contract.md, "Step graph"): with an empty cache over every clean
+   * token it is exact sampling, with a cache the approximate context cache. Null when the model
+   * ships only the encoder and decoder.
+   */
+  stepFile: string | null;
+  /** The encoder and decoder graphs; null when the model ships only the step graph. */
+  encoderDecoder: { encoder: string; decoder: string } | null;
 }
 
 /**
@@ -125,20 +128,32 @@ export function validateManifest(dir: string, raw: unknown, fail: Fail): Manifes
     description: typeof m.description === 'string' ? m.description : '',
     dir, architecture, specialIds, fillLength,
     tokenizer: readTokenizerEntry(dir, m.tokenizer, specialIds, vocabSize, fail),
-    encoderFile: graphFile(dir, obj(g.encoder, 'graphs.encoder', fail), 'graphs.encoder', ENCODER_INPUTS, ENCODER_OUTPUTS, fail),
-    decoderFile: graphFile(dir, obj(g.decoder, 'graphs.decoder', fail), 'graphs.decoder', DECODER_INPUTS, DECODER_OUTPUTS, fail),
-    cacheGraphs: readCacheGraphs(dir, m.cache_graphs, fail),
-    raw: m,
+    ...readGraphs(dir, g, m.cache_graphs, fail),
   };
 }
 
-function readCacheGraphs(dir: string, v: unknown, fail: Fail): Manifest['cacheGraphs'] {
-  if (v === undefined || v === null) return null;
-  const c = obj(v, 'cache_graphs', fail);
-  if (typeof c.step !== 'string' || c.step === '') fail('cache_graphs.step must name the ONNX file (cache_step.onnx)');
-  const f = join(dir, c.step as string);
-  if (!existsSync(f)) fail(`cache_graphs.step ${c.step} does not exist`, 'missing');
-  return { step: f };
+/**
+ * graphs.step, graphs.encoder + graphs.decoder, or all three. `cache_graphs.step` (a file name)
+ * is the older spelling of graphs.step, still read for folders exported before it.
+ */
+function readGraphs(dir: string, g: Obj, legacy: unknown, fail: Fail): Pick<Manifest, 'stepFile' | 'encoderDecoder'> {
+  if ((g.encoder === undefined) !== (g.decoder === undefined)) fail(`graphs.${g.encoder === undefined ? 'encoder' : 'decoder'} is missing (the encoder and decoder ship together)`);
+  const encoderDecoder = g.encoder === undefined ? null : {
+    encoder: graphFile(dir, obj(g.encoder, 'graphs.encoder', fail), 'graphs.encoder', ENCODER_INPUTS, ENCODER_OUTPUTS, fail),
+    decoder: graphFile(dir, obj(g.decoder, 'graphs.decoder', fail), 'graphs.decoder', DECODER_INPUTS, DECODER_OUTPUTS, fail),
+  };
+  if (g.step !== undefined && legacy !== undefined && legacy !== null) fail('graphs.step and cache_graphs both name the step graph; keep graphs.step');
+  let stepFile: string | null = null;
+  if (g.step !== undefined) {
+    stepFile = graphFile(dir, obj(g.step, 'graphs.step', fail), 'graphs.step', CACHE_STEP_INPUTS, CACHE_STEP_OUTPUTS, fail);
+  } else if (legacy !== undefined && legacy !== null) {
+    const c = obj(legacy, 'cache_graphs', fail);
+    if (typeof c.step !== 'string' || c.step === '') fail('cache_graphs.step must name the ONNX file (cache_step.onnx)');
+    stepFile = join(dir, c.step as string);
+    if (!existsSync(stepFile)) fail(`cache_graphs.step ${c.step} does not exist`, 'missing');
+  }
+  if (!stepFile && !encoderDecoder) fail('graphs must hold the step graph (graphs.step) or the encoder and decoder (graphs.encoder, graphs.decoder)');
+  return { stepFile, encoderDecoder };
 }
 
 function readTokenizerEntry(dir: string, v: unknown, sp: Manifest['specialIds'], vocab: number, fail: Fail): Manifest['tokenizer'] {

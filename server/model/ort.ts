@@ -24,6 +24,13 @@ export function ort(): Ort {
   return loaded;
 }
 
+/** An int64 tensor from JS numbers (the graphs take int64 ids and positions; the sampler works in Int32Array). */
+export function int64Tensor(values: ArrayLike<number>, dims: number[]): OrtTensor {
+  const big = new BigInt64Array(values.length);
+  for (let i = 0; i < values.length; i++) big[i] = BigInt(values[i]);
+  return new (ort().Tensor)('int64', big, dims);
+}
+
 /** Execution providers this onnxruntime-node build ships for this platform. */
 export function supportedBackends(): string[] {
   try {

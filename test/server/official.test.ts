@@ -48,8 +48,9 @@ describe('paper checkpoint: converted official-format fixture', () => {
         batch, n: c.clean_ids[0].length, ids: Int32Array.from(c.clean_ids.flat()), pos: Int32Array.from(c.clean_pos.flat()),
         mask: Uint8Array.from(c.clean_mask.flat().map((x) => (x ? 1 : 0))),
       };
-      const mem = await m.network.encode(clean);
-      const out = await m.network.decode(mem, clean, { batch, q: c.query_pos[0].length, pos: Int32Array.from(c.query_pos.flat()) });
+      const net = m.networkFor(null);
+      const mem = await net.encode(clean);
+      const out = await net.decode(mem, clean, { batch, q: c.query_pos[0].length, pos: Int32Array.from(c.query_pos.flat()) });
       const ref = c.logits.flat(2);
       assert.equal(out.data.length, ref.length);
       for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(out.data[i] - ref[i]));
@@ -66,7 +67,8 @@ describe('paper checkpoint: converted official-format fixture', () => {
   it('runs exact when the context cache is asked for (no cache graphs for this architecture)', async () => {
     assert.equal(m.hasCache, false);
     assert.match(m.cacheNote, /^not in this model/);
-    assert.equal(m.networkFor(0), m.network);
+    assert.equal(m.graphs, 'encoder-decoder');
+    assert.equal(m.networkFor(0), m.networkFor(null));
   });
 
   it('fills each hole of a long document with exactly its length, windowed on a 1024 canvas', async () => {
@@ -86,13 +88,14 @@ describe('paper checkpoint: converted official-format fixture', () => {
     });
   });
 
-  it('context cache at canvas 1024: cache graphs for this architecture; full refresh = exact, no refresh only extends', async () => {
+  it('context cache at canvas 1024: step graph for this architecture; exact through it = exact through the encoder and decoder, no refresh only extends', async () => {
     const r = spawnSync(PY, ['-m', 'bench.official_cache_graphs', '--model', dir], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, `official_cache_graphs failed: ${r.stderr}`);
     const text = Array.from({ length: 1500 }, (_, i) => ['the', 'theme', 'of', 'a', 'story'][(i * 3) % 5]).join(' ');
-    const c = await loadModel(dir, { executionProvider: 'cpu', threads: 1 });
-    const fill = async (contextCache: number | null) => {
-      const net = c.networkFor(contextCache);
+    // exact on the encoder and decoder, the step graph for the cache: the two can be compared
+    const c = await loadModel(dir, { executionProvider: 'cpu', threads: 1, exact: 'encoder-decoder' });
+    const fill = async (contextCache: number | null, model = c) => {
+      const net = model.networkFor(contextCache);
       const res = await fillHoles({ ...engineOf(c, null), network: net }, {
         text, holes: [{ start: 4000, end: 4000, capacity: 12 }], window: 0,
         sampler: { steps: 6, order: 'left-to-right', temperature: 0, topP: 1, seed: 0, singleLine: false, earlyStop: false },
@@ -104,6 +107,14 @@ describe('paper checkpoint: converted official-format fixture', () => {
       const exact = await fill(null);
       const refreshed = await fill(1);
       assert.deepEqual(refreshed.fill, exact.fill);
+      // the default load opens the step graph alone and samples exactly through it
+      const one = await loadModel(dir, { executionProvider: 'cpu', threads: 1 });
+      try {
+        assert.equal(one.graphs, 'step');
+        assert.deepEqual((await fill(null, one)).fill, exact.fill);
+      } finally {
+        await one.release();
+      }
       const cached = await fill(0);
       assert.equal(cached.net.fullEncodes, 1);
       assert.ok(cached.net.extends >= 4, `extends: ${cached.net.extends}`);

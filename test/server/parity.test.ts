@@ -1,6 +1,7 @@
 /**
  * Parity: the PyTorch reference logits exported with the model (fixture.json) replayed through
- * onnxruntime-node via the same OnnxNetwork the server uses. Tolerance: the fixture's own
+ * onnxruntime-node via the network the server samples exactly with: the step graph with an empty
+ * cache (P = 0) when the model ships it, else the encoder and decoder. Tolerance: the fixture's own
  * `tolerance` (1e-4 max abs difference for the tiny model).
  */
 import assert from 'node:assert/strict';
@@ -36,8 +37,9 @@ for (const dir of models) {
             batch, n, ids: Int32Array.from(c.clean_ids.flat()), pos: Int32Array.from(c.clean_pos.flat()),
             mask: Uint8Array.from(c.clean_mask.flat().map((x) => (x ? 1 : 0))),
           };
-          const mem = await m.network.encode(clean);
-          const out = await m.network.decode(mem, clean, { batch, q, pos: Int32Array.from(c.query_pos.flat()) });
+          const net = m.networkFor(null);
+          const mem = await net.encode(clean);
+          const out = await net.decode(mem, clean, { batch, q, pos: Int32Array.from(c.query_pos.flat()) });
           const ref = c.logits.flat(2);
           assert.equal(out.data.length, ref.length);
           for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(out.data[i] - ref[i]));

@@ -56,7 +56,7 @@ describe('sampler parity with training/sample.py through the product\'s windowin
           assert.deepEqual([...r.holes[0].headBytes], ref.head, `${name}: head bytes`);
           assert.deepEqual([...r.holes[0].tailBytes], ref.tail, `${name}: tail bytes`);
         });
-        const res = await runSampler(m.network, rows, { specials: m.manifest.specialIds, tokenBytes: (id) => m.tokenizer.tokenBytes(id) }, {
+        const res = await runSampler(m.networkFor(null), rows, { specials: m.manifest.specialIds, tokenBytes: (id) => m.tokenizer.tokenBytes(id) }, {
           steps: c.steps, order: c.order, temperature: 0, topP: 1, seed: 0, singleLine: false, earlyStop: false,
         });
         const gap = m.manifest.specialIds.gap;

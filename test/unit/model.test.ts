@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ManifestError, readManifest, type ModelFault } from '../../server/model/manifest';
+import { CACHE_STEP_INPUTS, CACHE_STEP_OUTPUTS, ManifestError, readManifest, type ModelFault } from '../../server/model/manifest';
 import { planProviders, shortReason } from '../../server/model/providers';
 import { byteTokenizer, loadBpeTokenizer } from '../../server/model/tokenizer';
 import { planRows } from '../../server/sampler/window';
@@ -56,9 +56,14 @@ interface RawManifest {
   format: string;
   format_version: number;
   special_ids: Record<string, number>;
-  graphs: Record<string, { file: string; inputs: string[] }>;
+  graphs: Record<string, { file: string; inputs: string[]; outputs?: string[] }>;
+  cache_graphs?: { step: string };
   tokenizer: { type: string; file?: string };
   fill_length: string;
+}
+
+function stepEntry(file: string) {
+  return { file, inputs: [...CACHE_STEP_INPUTS], outputs: [...CACHE_STEP_OUTPUTS] };
 }
 
 function modelCopy(edit: (m: RawManifest) => void): string {
@@ -85,6 +90,11 @@ describe('manifest validation', () => {
     ['wrong graph inputs', (m) => { m.graphs.decoder.inputs = ['memory', 'query_pos']; }, /graphs.decoder.inputs must be/, 'invalid'],
     ['missing graph file', (m) => { m.graphs.encoder.file = 'nope.onnx'; }, /nope.onnx does not exist/, 'missing'],
     ['missing tokenizer file', (m) => { m.tokenizer.file = 'nope.json'; }, /tokenizer file nope.json does not exist/, 'missing'],
+    ['an encoder without its decoder', (m) => { delete m.graphs.decoder; }, /graphs.decoder is missing/, 'invalid'],
+    ['no graph at all', (m) => { m.graphs = {}; }, /graphs must hold the step graph \(graphs.step\) or the encoder and decoder/, 'invalid'],
+    ['a step graph with the wrong inputs', (m) => { m.graphs = { step: { file: 'encoder.onnx', inputs: ['new_ids'], outputs: ['logits'] } }; }, /graphs.step.inputs must be/, 'invalid'],
+    ['the step graph named twice', (m) => { m.graphs.step = stepEntry('encoder.onnx'); m.cache_graphs = { step: 'encoder.onnx' }; }, /graphs.step and cache_graphs both name the step graph/, 'invalid'],
+    ['a missing step graph file', (m) => { m.graphs = { step: stepEntry('nope.onnx') }; }, /graphs.step.file nope.onnx does not exist/, 'missing'],
     ['unknown tokenizer', (m) => { m.tokenizer.type = 'sentencepiece'; }, /tokenizer.type must be/, 'invalid'],
     ['unknown fill length', (m) => { m.fill_length = 'variable'; }, /fill_length must be "model" or "fixed"/, 'invalid'],
     ['no gap filler without fixed fills', (m) => { delete m.special_ids.gap; }, /special_ids.gap must be an integer/, 'invalid'],
@@ -101,6 +111,19 @@ describe('manifest validation', () => {
     assert.equal(m.fillLength, 'fixed');
     assert.deepEqual(m.specialIds, { doc: 0, gap: -1, pad: 2 });
     assert.throws(() => readManifest(modelCopy((x) => { x.fill_length = 'fixed'; delete x.special_ids.gap; x.special_ids.pad = 0; })), /doc and pad must be distinct/);
+  });
+
+  it('reads a step-only folder, an encoder-decoder folder, and the older cache_graphs spelling', () => {
+    // the file contents are not read here (host.ts checks the graphs' names when it opens them)
+    const step = readManifest(modelCopy((x) => { x.graphs = { step: stepEntry('encoder.onnx') }; }));
+    assert.equal(step.encoderDecoder, null);
+    assert.match(step.stepFile ?? '', /encoder\.onnx$/);
+    const old = readManifest(TINY);
+    assert.equal(old.stepFile, null);
+    assert.match(old.encoderDecoder?.decoder ?? '', /decoder\.onnx$/);
+    const legacy = readManifest(modelCopy((x) => { x.cache_graphs = { step: 'decoder.onnx' }; }));
+    assert.match(legacy.stepFile ?? '', /decoder\.onnx$/);
+    assert.ok(legacy.encoderDecoder);
   });
 
   it('refuses a missing folder and invalid JSON', () => {

@@ -6,12 +6,10 @@
  *
  *   node --import tsx scripts/request-path.ts [MODEL_DIR]   (default models/pgm-code, else models/tiny)
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StreamMessageReader, StreamMessageWriter, createProtocolConnection } from 'vscode-languageserver-protocol/node';
-import { PgmMethods, type StatusParams } from '../contract/protocol';
+import { Server } from '../harness/lsp';
 
 const ROOT = join(__dirname, '..');
 const TEXT = 'def add(a, b):\n    return \n\n\ndef mul(a, b):\n    return \n';
@@ -24,28 +22,20 @@ export function defaultModel(): string {
 /** Repository-relative files that ran code for one warm inline request, in load order. */
 export async function inlineRequestPath(modelPath = defaultModel()): Promise<string[]> {
   const out = mkdtempSync(join(tmpdir(), 'pgm-path-'));
-  const proc = spawn(process.execPath, ['--require', join(__dirname, 'request-path-probe.cjs'), '--import', 'tsx', join(ROOT, 'server/main.ts'), '--stdio'],
-    { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, PGM_PROBE_OUT: out } });
-  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  const server = await Server.start({
+    serverJs: join(ROOT, 'server/main.ts'), nodeArgs: ['--require', join(__dirname, 'request-path-probe.cjs'), '--import', 'tsx'],
+    env: { ...process.env, PGM_PROBE_OUT: out },
+    settings: { modelPath, confidenceThreshold: -100 }, // the gate open: the items are built too
+  });
   try {
-    const settings = { modelPath, confidenceThreshold: -100 }; // the gate open: the items are built too
-    let settled!: (s: StatusParams) => void;
-    const ready = new Promise<StatusParams>((r) => (settled = r));
-    conn.onNotification(PgmMethods.status, (s: StatusParams) => { if (s.state !== 'loading') settled(s); });
-    conn.onNotification('window/logMessage', () => undefined);
-    conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => settings));
-    conn.onRequest('client/registerCapability', () => null);
-    conn.listen();
-    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } } });
-    await conn.sendNotification('initialized', {});
-    const status = await ready;
+    const status = await server.settled();
     if (status.state !== 'ready') throw new Error(`the model did not load: ${JSON.stringify(status)}`);
     const uri = 'file:///request-path/probe.py';
-    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: TEXT } });
-    const ask = (line: number) => conn.sendRequest('textDocument/inlineCompletion',
+    await server.open(uri, TEXT);
+    const ask = (line: number) => server.conn.sendRequest('textDocument/inlineCompletion',
       { textDocument: { uri }, position: { line, character: 11 }, context: { triggerKind: 1 } });
     const take = async (n: number): Promise<Record<string, string[]>> => {
-      proc.kill('SIGUSR2');
+      server.proc.kill('SIGUSR2');
       const file = join(out, `${n}.json`);
       for (let i = 0; i < 200 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
       return JSON.parse(readFileSync(file, 'utf8'));
@@ -55,8 +45,7 @@ export async function inlineRequestPath(modelPath = defaultModel()): Promise<str
     await ask(5);
     return Object.keys(await take(1));
   } finally {
-    conn.dispose();
-    proc.kill();
+    await server.close();
     rmSync(out, { recursive: true, force: true });
   }
 }

@@ -4,10 +4,10 @@
  * installed, readiness awaited on its health endpoint, and the whole process group stopped at the end.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '../..');
 const TOOLS = join(ROOT, '.tools');
@@ -43,7 +43,8 @@ function env(base: string): NodeJS.ProcessEnv {
     XDG_DATA_HOME: join(base, 'data'),
     XDG_CACHE_HOME: join(base, 'cache'),
     HOME: join(base, 'home'),
-    ORT_DISABLE_TELEMETRY: '1',
+    // Unset: the extension's launcher must set it for the server (firstRun.test.ts checks).
+    ORT_DISABLE_TELEMETRY: undefined,
   };
 }
 
@@ -82,7 +83,10 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const dirs = { user: join(base, 'user'), ext: join(base, 'extensions'), ws: join(base, 'workspace') };
   for (const d of [dirs.user, dirs.ext, dirs.ws, join(dirs.user, 'User'), join(base, 'home')]) mkdirSync(d, { recursive: true });
   writeFileSync(join(dirs.user, 'User/settings.json'), JSON.stringify(opts.userSettings, null, 2));
-  for (const [rel, content] of Object.entries(opts.files)) writeFileSync(join(dirs.ws, rel), content);
+  for (const [rel, content] of Object.entries(opts.files)) {
+    mkdirSync(dirname(join(dirs.ws, rel)), { recursive: true });
+    writeFileSync(join(dirs.ws, rel), content);
+  }
   const e = env(base);
   installVsix(opts, dirs, e);
   const port = await freePort();
@@ -110,4 +114,27 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     throw err;
   }
   return { url, workspace: dirs.ws, userDataDir: dirs.user, extensionsDir: dirs.ext, output: () => out, stop };
+}
+
+/** The language server processes of a code-server instance (by their command line). */
+export function serverPids(cs: CodeServer): number[] {
+  const pids: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      if (cmd.includes(cs.extensionsDir) && cmd.includes('dist/server.js')) pids.push(Number(d));
+    } catch { /* exited meanwhile */ }
+  }
+  return pids;
+}
+
+/** The environment a process started with (/proc/PID/environ). */
+export function processEnv(pid: number): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const kv of readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')) {
+    const i = kv.indexOf('=');
+    if (i > 0) env[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  return env;
 }

@@ -1,8 +1,10 @@
 /**
  * A new user's first open, in its own code-server with workspace trust ON (the other scenarios
- * turn it off): the folder opens in Restricted Mode, the status says what to do, one click leads
- * to trusting the folder, and the server then starts. Also: the walkthrough opens, and every
- * image the README and the walkthrough name is inside the VSIX.
+ * turn it off): the folder opens in Restricted Mode, the status says what to do, nothing runs on
+ * the workspace's say-so (no server process, no ghost text while typing), one click leads to
+ * trusting the folder, and the server then starts, with the user's model (the workspace's own
+ * pgmInfill.modelPath is ignored) and onnxruntime telemetry off in its environment. Also: the
+ * walkthrough opens, and every image the README and the walkthrough name is inside the VSIX.
  * Screenshots go to test-artifacts/e2e/.
  */
 import assert from 'node:assert/strict';
@@ -10,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT } from './codeServer';
+import { processEnv, ROOT, serverPids } from './codeServer';
 import { FILES, USER_SETTINGS } from './fixtures';
 import { closeSession, openSession, VSIX, type Session } from './session';
 import type { Workbench } from './workbench';
@@ -28,7 +30,9 @@ describe('PGM Infill on first open', { timeout: 10 * 60_000 }, () => {
 
   before(async () => {
     session = await openSession({
-      files: FILES, workspaceTrust: true,
+      // The workspace tries to pick its own model (a folder that does not exist).
+      files: { ...FILES, '.vscode/settings.json': JSON.stringify({ 'pgmInfill.modelPath': '/nonexistent/workspace-model' }) },
+      workspaceTrust: true,
       // No trust prompt: the folder opens straight into Restricted Mode, as after "Don't Trust".
       userSettings: { ...USER_SETTINGS, 'security.workspace.trust.startupPrompt': 'never' },
     });
@@ -51,14 +55,30 @@ describe('PGM Infill on first open', { timeout: 10 * 60_000 }, () => {
     await wb.page.locator('[aria-label^="PGM Infill:"]').first().hover();
     await wb.page.locator('.monaco-hover', { hasText: 'Manage Workspace Trust' }).first().waitFor({ timeout: 10_000 });
     await wb.screenshot('20-restricted-mode');
+    // Typing where the trusted suites get ghost text: nothing starts, nothing is suggested.
+    await wb.openFile('inline.py');
+    await wb.gotoLine(2, 15); // end of "    message = "
+    await wb.page.keyboard.type('f');
+    const ghost = wb.page.locator('.monaco-editor.focused .ghost-text-decoration, .monaco-editor.focused .ghost-text');
+    // A bounded wait for something that must not happen (inline.debounceMs is 150 ms here).
+    await wb.page.waitForTimeout(3_000);
+    assert.equal(await ghost.count(), 0, 'ghost text in an untrusted workspace');
+    assert.deepEqual(serverPids(session!.cs), [], 'a server started in Restricted Mode without a command');
+    await wb.page.keyboard.press('Control+Z');
+    await wb.page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 });
     await wb.page.locator('[aria-label^="PGM Infill:"]').first().click();
     const trust = wb.page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).first();
     await trust.waitFor({ timeout: 20_000 });
     await wb.screenshot('21-trust-editor');
     await trust.click();
+    // ready, so the workspace's model folder (which does not exist) was not used
     const ready = await wb.waitStatus(/^PGM Infill: ready/, 120_000);
     assert.doesNotMatch(ready, /Restricted Mode/);
     await wb.screenshot('22-trusted-ready');
+    const pids = serverPids(session!.cs);
+    assert.equal(pids.length, 1, `server processes: ${pids}`);
+    // code-server runs without it (codeServer.ts): the extension's launcher sets it for the server
+    assert.equal(processEnv(pids[0]).ORT_DISABLE_TELEMETRY, '1');
     await closeEditors();
   });
 

@@ -38,6 +38,11 @@ export const FILES: Record<string, string> = {
     '    return total / <FILL>',
     '',
   ].join('\n'),
+  'denoise.py': [
+    'def square(x):',
+    '    return x * x',
+    '',
+  ].join('\n'),
   'midfill.py': [
     'def fib(n):',
     '    if n < 2:',

@@ -3,14 +3,16 @@
  * the workbench is driven like a user would, and results are read from disk after saving.
  * The packaged model fills the holes; the tests check mechanics (what changed, where, how many
  * steps, recovery), not quality (that is measured in docs/benchmarks.md).
+ * Every scenario sets up what it needs (its own file, its own fill, its settings undone at the
+ * end), so none depends on what another left behind.
  * Screenshots of every scenario go to test-artifacts/e2e/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { after, before, describe } from 'node:test';
-import type { CodeServer } from './codeServer';
+import { serverPids as serverPidsOf, type CodeServer } from './codeServer';
 import { FILES, USER_SETTINGS } from './fixtures';
 import { closeSession, fillAndSave as fillAndSaveIn, openSession, READY, scenarioOf, type Session } from './session';
 import type { Workbench } from './workbench';
@@ -27,17 +29,8 @@ function offsetOf(text: string, line: number, column: number): number {
   return lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
 }
 
-/** The language server processes of this code-server instance (by their command line). */
 function serverPids(): number[] {
-  const pids: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
-      if (cmd.includes(cs.extensionsDir) && cmd.includes('dist/server.js')) pids.push(Number(d));
-    } catch { /* exited meanwhile */ }
-  }
-  return pids;
+  return serverPidsOf(cs);
 }
 
 /** Waits until a server process other than `old` runs (the extension restarted it). */
@@ -117,10 +110,13 @@ describe('PGM Infill in a real VS Code', { timeout: 15 * 60_000 }, () => {
   });
 
   scenario('shows the fill in the denoising view', '04-denoising-view', async () => {
+    await wb.openFile('denoise.py');
+    await selectToLineEnd(2, 12); // "x * x" in "    return x * x"
+    await fillAndSave();
     await wb.runCommand('PGM: Show Denoising View');
     const view = wb.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-    // The view replays the latest fill (the holes above) as soon as it is ready.
-    await view.locator('#title', { hasText: 'holes.py' }).waitFor({ timeout: 30_000 });
+    // The view replays the latest fill (this scenario's) as soon as it is ready.
+    await view.locator('#title', { hasText: 'denoise.py' }).waitFor({ timeout: 30_000 });
     await view.locator('.tok').first().waitFor();
     await wb.screenshot('04-denoising-view');
     const label = await view.locator('#stepLabel').textContent();
@@ -162,19 +158,26 @@ describe('PGM Infill in a real VS Code', { timeout: 15 * 60_000 }, () => {
 
   scenario('applies a changed steps setting to the next fill', '07-steps-setting', async () => {
     // Workspace settings: VS Code watches the folder and applies the change while running.
+    const settings = join(cs.workspace, '.vscode/settings.json');
     mkdirSync(join(cs.workspace, '.vscode'), { recursive: true });
-    writeFileSync(join(cs.workspace, '.vscode/settings.json'), JSON.stringify({ 'pgmInfill.steps': 3 }, null, 2));
-    await wb.waitStatus(/; 3 steps configured/, 30_000);
-    const before = fileText('steps.py');
-    await wb.openFile('steps.py');
-    await selectToLineEnd(2, 9); // "sum(values)"
-    await fillAndSave();
-    const status = await wb.waitStatus(/ of 3 steps/);
-    await wb.screenshot('07-steps-setting');
-    assert.match(status, /3 steps configured/);
-    const afterText = fileText('steps.py');
-    assert.ok(afterText.startsWith(before.slice(0, offsetOf(before, 2, 9))));
-    assert.ok(afterText.endsWith(before.slice(offsetOf(before, 3, 1) - 1)));
+    writeFileSync(settings, JSON.stringify({ 'pgmInfill.steps': 3 }, null, 2));
+    try {
+      await wb.waitStatus(/; 3 steps configured/, 30_000);
+      const before = fileText('steps.py');
+      await wb.openFile('steps.py');
+      await selectToLineEnd(2, 9); // "sum(values)"
+      await fillAndSave();
+      const status = await wb.waitStatus(/ of 3 steps/);
+      await wb.screenshot('07-steps-setting');
+      assert.match(status, /3 steps configured/);
+      const afterText = fileText('steps.py');
+      assert.ok(afterText.startsWith(before.slice(0, offsetOf(before, 2, 9))));
+      assert.ok(afterText.endsWith(before.slice(offsetOf(before, 3, 1) - 1)));
+    } finally {
+      // the user's 8 steps again, for whatever runs next
+      rmSync(settings);
+      await wb.waitStatus(/; 8 steps configured/, 30_000);
+    }
   });
 
   scenario('brings the server back after it is killed, and the next fill works', '08-restart', async () => {

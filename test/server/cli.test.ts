@@ -37,6 +37,9 @@ describe('pgm-infill CLI', () => {
     assert.equal(lines.length, 5);
     assert.equal(lines[0].id, 'a');
     assert.equal(typeof lines[0].fill, 'string');
+    assert.equal(lines[0].capacity, 8);
+    // the prefix's last token is healed into the hole, so the fill has at least that one token
+    assert.ok(lines[0].tokens >= 1 && lines[0].tokens <= 8 + 2, `${lines[0].tokens} tokens for capacity 8 (+2 healed edges)`);
     assert.ok(lines[0].ms > 0);
     assert.match(lines[1].error, /not JSON/);
     assert.match(lines[2].error, /prefix and suffix must be strings/);

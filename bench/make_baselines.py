@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.make_baselines [--out bench/.graphs] [--config training/configs/pgm-code.json]
 
 Writes, for the model config of the shipped model (same width, same total depth):
-  pgm/       the Partition Transformer (encoder.onnx + decoder.onnx, exported as training/export.py does)
+  pgm/       the Partition Transformer (encoder.onnx + decoder.onnx as training/export.py's export_graphs writes them)
   mdlm/      an MDLM-style network: n_enc + n_dec bidirectional self-attention blocks over the full
              canvas (ids, pos, mask, query_pos -> logits at query_pos; the head only runs at the
              queried positions, which is the strongest fair version of the baseline)
@@ -26,8 +26,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from training.cache_export import FILE as CACHE_FILE, export_cache_step
-from training.export import export_graphs, write_manifest
+from training.cache_export import STEP_GRAPH, export_cache_step
+from training.export import ENC_DEC_GRAPHS, export_graphs, write_manifest
 from training.model import EncoderBlock, PartitionTransformer, PGMConfig
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -166,9 +166,9 @@ def main():
     export_cache_step(pgm, a.out / "pgm")  # the approximate context cache (training/cache_export.py)
     # a loadable model folder: the server and the CLI can run the benchmark model as is
     shutil.copyfile(ROOT / "models" / "tiny" / "tokenizer.json", a.out / "pgm" / "tokenizer.json")
+    # all three graphs: the regimes time the encoder pass alone (loadModel exact: 'encoder-decoder')
     write_manifest(a.out / "pgm", cfg, "bench-random", "Random weights at the shipped config, for benchmarks only.",
-                   {"parameters": pgm.num_params(),
-                    "cache_graphs": {"step": CACHE_FILE}})
+                   {"parameters": pgm.num_params()}, graphs={**ENC_DEC_GRAPHS, **STEP_GRAPH})
     info = {"config": cfg.__dict__, "pgm_params": pgm.num_params(),
             "mdlm_params": export_mdlm(cfg, a.out / "mdlm"), "ar_params": export_ar(cfg, a.out / "ar")}
     d, f = cfg.d_model, cfg.d_ff

@@ -14,10 +14,11 @@ over the queried positions):
 
 New tokens attend to the cached tokens and to each other; cached tokens do not see the new ones
 (the approximation; the server's refresh setting bounds it). With P = 0 (a full encode) the step
-is exact: it reproduces encoder.onnx + decoder.onnx, which `export_cache_step` checks. Weights
-are stored in fp16 like the main graphs. The manifest lists it as "cache_graphs": {"step": ...}.
+is exact: it reproduces the encoder + decoder, which `export_cache_step` checks, so it is the one
+graph a model folder needs (training/export.py writes step-only folders). Weights are stored in
+fp16. The manifest lists it as "graphs": {"step": {...}} (STEP_GRAPH).
 
-    python -m training.cache_export --model models/pgm-code   # adds the graph to an existing folder
+    python -m training.cache_export --model DIR   # adds the graph to an encoder+decoder folder
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ FILE = "cache_step.onnx"
 INPUTS = ["new_ids", "new_pos", "new_mask", "past_keys", "past_values", "past_dec_keys", "past_dec_values",
           "past_mask", "query_pos"]
 OUTPUTS = ["logits", "keys", "values", "dec_keys", "dec_values", "mask"]
+STEP_GRAPH = {"step": {"file": FILE, "inputs": INPUTS, "outputs": OUTPUTS}}
 
 
 def allow(mask_keys, n_queries):
@@ -166,10 +168,27 @@ def export_cache_step(model, out: Path, tol: float = 1e-4, parts=OWN_PARTS, fp16
     return worst
 
 
+def run_step(sess, ids, pos, mask, qpos) -> np.ndarray:
+    """Logits of the step graph (an onnxruntime session) with an empty cache: exact sampling."""
+    shapes = {i.name: i.shape for i in sess.get_inputs()}
+    n_enc, b, h, _, hd = shapes["past_keys"]
+    n_dec1 = shapes["past_dec_keys"][0]
+    if not all(isinstance(x, int) for x in (n_enc, n_dec1, h, hd)):
+        raise ValueError(f"{FILE}: the cache tensors' layer/head axes must be fixed, got {shapes['past_keys']}")
+    b = ids.shape[0]
+    z = lambda layers: np.zeros((layers, b, h, 0, hd), np.float32)  # noqa: E731
+    feeds = {"new_ids": ids, "new_pos": pos, "new_mask": mask, "past_keys": z(n_enc), "past_values": z(n_enc),
+             "past_dec_keys": z(n_dec1), "past_dec_values": z(n_dec1), "past_mask": np.zeros((b, 0), bool),
+             "query_pos": qpos}
+    return sess.run(["logits"], feeds)[0]
+
+
 def add_to_manifest(out: Path) -> None:
+    """Lists the step graph in the folder's manifest (graphs.step), next to its encoder and decoder."""
     path = out / "manifest.json"
     man = json.loads(path.read_text())
-    man["cache_graphs"] = {"step": FILE}
+    man.pop("cache_graphs", None)
+    man["graphs"] = {**man["graphs"], **STEP_GRAPH}
     path.write_text(json.dumps(man, indent=2) + "\n")
 
 

@@ -3,9 +3,12 @@
     python -m training.export --ckpt runs/x/ckpt.pt --tokenizer data/tokenizer.json --out models/pgm-code
     python -m training.export --tiny --tokenizer data/tokenizer.json --out models/tiny   # random weights
 
-Writes encoder.onnx, decoder.onnx, cache_step.onnx (the context-cache graph, training/cache_export.py),
-tokenizer.json, manifest.json and fixture.json (inputs plus PyTorch reference logits, replayed by
-the TypeScript parity test), and checks onnxruntime against PyTorch before it finishes.
+Writes a step-only folder: cache_step.onnx (the step graph, training/cache_export.py: exact with
+an empty cache, the context cache with one; it holds every weight once, in fp16), tokenizer.json,
+manifest.json and fixture.json (inputs plus PyTorch reference logits, replayed through the step
+graph by the TypeScript parity test), and checks onnxruntime against PyTorch before it finishes.
+The split encoder.onnx + decoder.onnx graphs (`export_graphs`) are the same network in two calls;
+training/import_official.py and the benchmarks still write them.
 """
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from training.cache_export import FILE as CACHE_FILE, export_cache_step
+from training.cache_export import STEP_GRAPH, export_cache_step, run_step
 from training.checkpoint import load_weights_any
 from training.model import PartitionTransformer, PGMConfig
 from training.onnx_weights import store_fp16
@@ -28,6 +31,8 @@ from training.trace_inputs import example_inputs
 OPSET = 17
 ENC_IN, ENC_OUT = ["clean_ids", "clean_pos", "clean_mask"], ["memory"]
 DEC_IN, DEC_OUT = ["memory", "clean_pos", "clean_mask", "query_pos"], ["logits"]
+ENC_DEC_GRAPHS = {"encoder": {"file": "encoder.onnx", "inputs": ENC_IN, "outputs": ENC_OUT},
+                  "decoder": {"file": "decoder.onnx", "inputs": DEC_IN, "outputs": DEC_OUT}}
 TINY = PGMConfig(vocab_size=4096, canvas=256, d_model=32, n_heads=2, n_enc=1, n_dec=1, d_ff=64)
 
 
@@ -86,6 +91,7 @@ def reference_cases(model: PartitionTransformer) -> list[dict]:
 
 
 def check_onnx(out: Path, cases: list[dict], tol: float) -> float:
+    """The reference cases through encoder.onnx + decoder.onnx; the worst absolute difference."""
     import onnxruntime as ort
     enc = ort.InferenceSession(str(out / "encoder.onnx"), providers=["CPUExecutionProvider"])
     dec = ort.InferenceSession(str(out / "decoder.onnx"), providers=["CPUExecutionProvider"])
@@ -103,7 +109,23 @@ def check_onnx(out: Path, cases: list[dict], tol: float) -> float:
     return worst
 
 
-def write_manifest(out: Path, cfg: PGMConfig, name: str, description: str, extra: dict) -> dict:
+def check_step(out: Path, cases: list[dict], tol: float) -> float:
+    """The reference cases through the step graph with an empty cache (P = 0), as the server
+    samples exactly; the worst absolute difference."""
+    import onnxruntime as ort
+    sess = ort.InferenceSession(str(out / STEP_GRAPH["step"]["file"]), providers=["CPUExecutionProvider"])
+    worst = 0.0
+    for c in cases:
+        logits = run_step(sess, np.array(c["clean_ids"], np.int64), np.array(c["clean_pos"], np.int64),
+                          np.array(c["clean_mask"], bool), np.array(c["query_pos"], np.int64))
+        worst = max(worst, float(np.abs(logits - np.array(c["logits"])).max()))
+    if worst > tol:
+        raise RuntimeError(f"the step graph differs from PyTorch by {worst:.2e} > {tol:.0e}")
+    return worst
+
+
+def write_manifest(out: Path, cfg: PGMConfig, name: str, description: str, extra: dict,
+                   graphs: dict = STEP_GRAPH) -> dict:
     manifest = {
         "format": "pgm-infill-model", "format_version": 1, "name": name, "description": description,
         "architecture": {"type": "partition-transformer", "d_model": cfg.d_model, "n_heads": cfg.n_heads,
@@ -112,26 +134,24 @@ def write_manifest(out: Path, cfg: PGMConfig, name: str, description: str, extra
                          "qk_norm": cfg.qk_norm, "mlp": cfg.mlp, "bias": cfg.bias},
         "tokenizer": {"type": "bpe", "file": "tokenizer.json"},
         "special_ids": dict(SPECIAL_IDS),
-        "graphs": {"encoder": {"file": "encoder.onnx", "inputs": ENC_IN, "outputs": ENC_OUT},
-                   "decoder": {"file": "decoder.onnx", "inputs": DEC_IN, "outputs": DEC_OUT}},
-        "opset": OPSET, **extra}
+        "graphs": graphs, "opset": OPSET, **extra}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
 
 
 def export_model(model: PartitionTransformer, tokenizer: Path, out: Path, name: str,
                  description: str, extra: dict, tol: float = 1e-4) -> float:
-    # the graphs store fp16 weights: round first so the reference logits match what ships
+    """A step-only model folder (one graph, every weight once); the worst logit difference."""
+    # the graph stores fp16 weights: round first so the reference logits match what ships
     model = model.eval().half().float()
     out.mkdir(parents=True, exist_ok=True)
-    export_graphs(model, out)
+    worst = export_cache_step(model, out, tol)
     shutil.copyfile(tokenizer, out / "tokenizer.json")
     cases = reference_cases(model)
-    worst = max(check_onnx(out, cases, tol), export_cache_step(model, out, tol))
+    worst = max(worst, check_step(out, cases, tol))
     (out / "fixture.json").write_text(json.dumps({"tolerance": tol, "cases": cases}))
     write_manifest(out, model.cfg, name, description,
-                   {"parameters": model.num_params(), "parity_max_abs_diff": worst,
-                    "cache_graphs": {"step": CACHE_FILE}, **extra})
+                   {"parameters": model.num_params(), "parity_max_abs_diff": worst, **extra})
     return worst
 
 

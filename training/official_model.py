@@ -3,7 +3,7 @@
 Written from a reading of the `text_pretrain` branch of github.com/jdeschena/pgm (see
 docs/official-checkpoints.md); no code is taken from it. Only what the inference forward pass
 needs is here, in the shape of our own model contract (training/model.py `encode`/`decode`), so
-training/export.py writes the same encoder.onnx/decoder.onnx any of our models has.
+training/export.py's export_graphs writes the encoder.onnx/decoder.onnx of the model contract for it.
 
 What the official network computes at inference (clean tokens packed, masked positions queried):
 - embedding table -> encoder blocks: pre-LayerNorm (weight only) modulated by adaLN

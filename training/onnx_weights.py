@@ -4,8 +4,9 @@ The graphs are exported without constant folding, so every parameter stays an in
 after its PyTorch parameter (`m.enc.0.attn.q.weight`). `store_fp16` turns each float initializer
 into fp16 and feeds its consumers through a Cast to float: half the bytes on disk, fp32 compute
 (onnxruntime folds the casts when the session loads). `read_state_dict` collects the
-initializers of both graphs back into a state dict, so the shipped ONNX files are the single
-copy of the weights that later training sessions start from.
+initializers of a folder's graphs (the step graph, or the encoder and decoder) back into a state
+dict, so the shipped ONNX files are the single copy of the weights that later training sessions
+start from.
 """
 from __future__ import annotations
 
@@ -52,10 +53,17 @@ def store_fp16(path: Path, keep: frozenset[str] = frozenset()) -> None:
 
 
 def read_state_dict(paths: list[Path]) -> dict:
-    """PyTorch state dict (fp32 numpy arrays) from the parameter initializers of the graphs."""
+    """PyTorch state dict (fp32 numpy arrays) from the parameter initializers of the graphs: the
+    step graph alone, the encoder and decoder, or all three (older folders; a parameter stored in
+    two graphs must hold the same values in both)."""
     state = {}
     for p in paths:
         for init in onnx.load(str(p)).graph.initializer:
-            if init.name.startswith(PREFIX):
-                state[init.name[len(PREFIX):]] = numpy_helper.to_array(init).astype(np.float32)
+            name = parameter_name(init.name)
+            if name is None:
+                continue
+            value = numpy_helper.to_array(init).astype(np.float32)
+            if name in state and not np.array_equal(state[name], value):
+                raise ValueError(f"{p.name}: parameter {name} differs from the one in another graph of the folder")
+            state[name] = value
     return state

@@ -7,8 +7,10 @@ import onnx
 import onnxruntime as ort
 import pytest
 import torch
+from onnx import numpy_helper
 
-from training.export import export_model
+from training.cache_export import run_step
+from training.export import ENC_DEC_GRAPHS, export_graphs, export_model, write_manifest
 from training.model import PartitionTransformer, PGMConfig
 
 TOKENIZER = Path(__file__).resolve().parents[2] / "models" / "tiny" / "tokenizer.json"
@@ -30,20 +32,22 @@ def test_export_parity_and_dynamic_shapes(tmp_path, flags):
     worst = export_model(m, TOKENIZER, tmp_path, "t", "test", {})
     assert worst < 1e-4
     manifest = json.loads((tmp_path / "manifest.json").read_text())
-    enc = ort.InferenceSession(str(tmp_path / "encoder.onnx"))
-    dec = ort.InferenceSession(str(tmp_path / "decoder.onnx"))
-    assert [i.name for i in enc.get_inputs()] == manifest["graphs"]["encoder"]["inputs"]
-    assert [i.name for i in dec.get_inputs()] == manifest["graphs"]["decoder"]["inputs"]
-    # shapes never seen at export time: batch 5, 11 clean tokens, 1 query
+    # one graph: the step graph holds every weight, no encoder/decoder copy
+    assert set(manifest["graphs"]) == {"step"} and "cache_graphs" not in manifest
+    assert sorted(p.name for p in tmp_path.glob("*.onnx")) == ["cache_step.onnx"]
+    step = ort.InferenceSession(str(tmp_path / "cache_step.onnx"))
+    assert [i.name for i in step.get_inputs()] == manifest["graphs"]["step"]["inputs"]
+    assert [o.name for o in step.get_outputs()] == manifest["graphs"]["step"]["outputs"]
+    # shapes never seen at export time: batch 5, 11 clean tokens (one row padded), 1 query
     ids = torch.randint(3, 4096, (5, 11))
     pos = torch.stack([torch.randperm(64)[:11] for _ in range(5)])
     mask = torch.ones(5, 11, dtype=torch.bool)
     mask[2, 4:] = False
     q = torch.randint(0, 64, (5, 1))
+    m = m.eval().half().float()  # what the fp16 graph holds
     with torch.no_grad():
         ref = m.decode(m.encode(ids, pos, mask), pos, mask, q).numpy()
-    (mem,) = enc.run(None, {"clean_ids": ids.numpy(), "clean_pos": pos.numpy(), "clean_mask": mask.numpy()})
-    (out,) = dec.run(None, {"memory": mem, "clean_pos": pos.numpy(), "clean_mask": mask.numpy(), "query_pos": q.numpy()})
+    out = run_step(step, ids.numpy(), pos.numpy(), mask.numpy(), q.numpy())
     assert np.abs(out - ref).max() < 1e-4
     fixture = json.loads((tmp_path / "fixture.json").read_text())
     assert fixture["cases"] and fixture["tolerance"] == 1e-4
@@ -79,6 +83,56 @@ def test_onnx_graphs_hold_every_parameter_in_fp16_and_read_back(tmp_path, flags)
     assert PGMConfig.from_dict(cfg) == m.cfg
 
 
+def test_init_from_a_step_only_folder_gives_the_weights_of_the_split_graphs(tmp_path):
+    """--init-from / evaluate read a folder's weights from whichever graphs it has: a step-only
+    folder, an encoder+decoder folder and one with all three give the same tensors."""
+    from training.checkpoint import load_weights_any
+    from training.onnx_weights import read_state_dict
+    torch.manual_seed(3)
+    m = PartitionTransformer(PGMConfig(vocab_size=4096, canvas=64, d_model=32, n_heads=2, n_enc=2, n_dec=2, d_ff=64))
+    step_only = tmp_path / "step"
+    export_model(m, TOKENIZER, step_only, "t", "test", {})
+    split = tmp_path / "split"
+    split.mkdir()
+    export_graphs(m.eval().half().float(), split)
+    write_manifest(split, m.cfg, "t", "test", {}, graphs=ENC_DEC_GRAPHS)
+    a, cfg_a, _ = load_weights_any(step_only)
+    b, cfg_b, _ = load_weights_any(split)
+    assert cfg_a == cfg_b and set(a) == set(b) == set(m.state_dict())
+    for k in a:
+        assert torch.equal(a[k], b[k]), k
+    both = read_state_dict([split / "encoder.onnx", split / "decoder.onnx", step_only / "cache_step.onnx"])
+    assert set(both) == set(a) and all(np.array_equal(both[k], a[k].numpy()) for k in a)
+
+
+def test_weights_read_back_under_a_wrapper_prefix_and_clash_is_refused(tmp_path):
+    """The step graph's initializers may carry a wrapper's prefix (`extend.m.enc.0...`)."""
+    from training.onnx_weights import read_state_dict
+    torch.manual_seed(4)
+    m = PartitionTransformer(PGMConfig(vocab_size=4096, canvas=64, d_model=32, n_heads=2, n_enc=1, n_dec=1, d_ff=64))
+    export_model(m, TOKENIZER, tmp_path, "t", "test", {})
+    plain = read_state_dict([tmp_path / "cache_step.onnx"])
+    g = onnx.load(str(tmp_path / "cache_step.onnx"))
+    renamed = {}
+    for init in g.graph.initializer:
+        if init.name.startswith("m."):
+            renamed[init.name] = "extend." + init.name
+            init.name = renamed[init.name]
+    for node in g.graph.node:
+        for i, name in enumerate(node.input):
+            node.input[i] = renamed.get(name, name)
+    onnx.save(g, str(tmp_path / "prefixed.onnx"))
+    prefixed = read_state_dict([tmp_path / "prefixed.onnx"])
+    assert set(prefixed) == set(plain) and all(np.array_equal(prefixed[k], plain[k]) for k in plain)
+    first = next(i for i in g.graph.initializer if i.name.startswith("extend.m.") and i.dims)
+    arr = numpy_helper.to_array(first).copy()
+    arr.flat[0] += 1
+    first.CopyFrom(numpy_helper.from_array(arr, first.name))
+    onnx.save(g, str(tmp_path / "other.onnx"))
+    with pytest.raises(ValueError, match="differs from the one in another graph"):
+        read_state_dict([tmp_path / "cache_step.onnx", tmp_path / "other.onnx"])
+
+
 def test_cdf_length_rule_commits_trailing_gaps_only():
     from training.sample import choose_lengths
 
@@ -108,9 +162,9 @@ def test_cache_step_graph_is_exact_with_an_empty_cache_and_extends_like_pytorch(
     torch.manual_seed(2)
     m = PartitionTransformer(PGMConfig(vocab_size=4096, canvas=64, d_model=32, n_heads=2, n_enc=2, n_dec=1, d_ff=64))
     export_model(m, TOKENIZER, tmp_path, "t", "test", {})
-    assert json.loads((tmp_path / "manifest.json").read_text())["cache_graphs"] == {"step": "cache_step.onnx"}
+    assert json.loads((tmp_path / "manifest.json").read_text())["graphs"]["step"]["file"] == "cache_step.onnx"
     weights = [i for i in onnx.load(str(tmp_path / "cache_step.onnx")).graph.initializer if i.dims and "m." in i.name]
-    assert weights and all(i.data_type == onnx.TensorProto.FLOAT16 for i in weights)  # fp16 like the other graphs
+    assert weights and all(i.data_type == onnx.TensorProto.FLOAT16 for i in weights)  # fp16 weights
     m = m.eval().half().float()  # what the fp16 graphs hold
     sess = ort.InferenceSession(str(tmp_path / "cache_step.onnx"))
     ids, pos, mask, q = example_inputs(m.cfg, 3, 9, 4, seed=5)

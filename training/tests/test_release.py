@@ -46,6 +46,7 @@ def test_release_from_training_checkpoint_writes_card_manifest_and_weights(tmp_p
     card = (out / "MODEL_CARD.md").read_text()
     assert "2,234 canvas tokens" in card and "| single_line | 2 |" in card
     assert "no closer to the truth (edit similarity) than copying the previous line on single_line" in card
+    assert sorted(p.name for p in out.glob("*.onnx")) == ["cache_step.onnx"]  # one graph, weights once
     state, model_cfg, _ = load_weights_any(out)
     assert PGMConfig.from_dict(model_cfg) == cfg.model
     for k, v in ema.state_dict().items():

@@ -2,9 +2,11 @@
  * `npm run bench:onegraph`: exact sampling on the step graph alone against the encoder and
  * decoder, side by side through the language server, with the shipped model's weights
  * (docs/benchmarks.md, "One graph").
- *  - "encoder + decoder, exact": a folder holding only models/pgm-code's encoder.onnx and
- *    decoder.onnx (made in a temporary folder; needs a models/pgm-code that still ships them,
- *    or BENCH_ENCDEC_DIR naming such a folder);
+ *  - "encoder + decoder, exact": a folder holding only the encoder.onnx and decoder.onnx of
+ *    the same weights: BENCH_ENCDEC_DIR (models/pgm-code ships the step graph alone since
+ *    2026-12-01; the parent of `git log --diff-filter=D -1 --format=%h --
+ *    models/pgm-code/encoder.onnx` has its old split graphs), else made in a temporary folder
+ *    from models/pgm-code when it has them;
  *  - "step graph, exact": models/pgm-code with inline.contextCache -1 (one session);
  *  - "step graph, default settings": models/pgm-code as shipped (inline context cache);
  *  - with BENCH_BEFORE_SERVER=path/to/server.js (an older build, which loads the encoder,

@@ -21,7 +21,7 @@ interface ChoiceItem extends vscode.QuickPickItem { index: number }
 export async function showAlternatives(deps: InfillDeps): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) { void vscode.window.showInformationMessage('PGM Infill: open a file and select the text to fill.'); return; }
-  const configured = readSettings().server.candidates;
+  const configured = readSettings(editor.document.uri.toString()).server.candidates;
   const ranges = editor.selections.map((s) => new vscode.Range(s.start, s.end));
   await withFill(deps, editor, ranges, `alternatives, ${describeTargets(ranges)}`, { candidates: Math.max(ALTERNATIVES_MIN, configured) },
     async (answer, deco) => {

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { showAlternatives } from './alternatives';
 import { Commands, showActions } from './commands';
 import { shortcuts, type KeybindingEntry } from './shortcuts';
-import { onSettingsChanged, readSettings, workspaceSetsModelPath } from './config';
+import { onSettingProblems, onSettingsChanged, readSettings, workspaceSetsModelPath } from './config';
 import { ErrorNotice, openModelSetting } from './errorNotice';
 import { HoleMarkers, openSample } from './holes';
 import { fillHole, infillHoles, infillSelections, type InfillDeps } from './infill';
@@ -22,8 +22,8 @@ import { StatusItem } from './statusItem';
 export const WALKTHROUGH = 'start';
 
 export class PgmExtension {
-  private settings: ClientSettings = readSettings();
   readonly log = vscode.window.createOutputChannel('PGM Infill', { log: true });
+  private settings: ClientSettings;
   readonly status = new StatusItem();
   readonly owner: ServerOwner;
   readonly live: LiveView;
@@ -34,6 +34,12 @@ export class PgmExtension {
   private loggedState = '';
 
   constructor(private readonly context: vscode.ExtensionContext) {
+    // An invalid value is used as its default; the user is told which and why, once per change.
+    onSettingProblems((problems) => {
+      problems.forEach((p) => this.log.warn(`settings: ${p}`));
+      void vscode.window.showWarningMessage(`PGM Infill: ${problems.join('; ')}.`);
+    });
+    this.settings = readSettings();
     this.owner = new ServerOwner(context.asAbsolutePath('dist/server.js'), this.log, inlineMiddleware({
       settings: () => this.settings,
       trusted: () => vscode.workspace.isTrusted,
@@ -112,9 +118,8 @@ export class PgmExtension {
     this.log.info(`settings: ${s.server.steps} steps, ${s.server.order} order, temperature ${s.server.temperature}, ` +
       `top-p ${s.server.topP}, capacity ${s.server.capacity}, inline ${s.server.inline.enabled ? 'on' : 'off'}, ` +
       `provider ${s.server.executionProvider}, model ${s.server.modelPath || '(bundled)'}`);
-    // The server pulls the section via workspace/configuration (answered with these values).
-    void this.owner.running?.sendNotification('workspace/didChangeConfiguration', { settings: { [SECTION]: s.server } })
-      .catch((err: unknown) => this.log.warn(`could not send settings to the server: ${errorText(err)}`));
+    // Nothing is sent from here: the LanguageClient tells the server that settings changed (a bare
+    // didChangeConfiguration) and the server pulls them (languageClient.ts).
   }
 
   /** One log line per lifecycle transition: a latency update of a ready server is not one. */

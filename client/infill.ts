@@ -12,6 +12,7 @@ import {
   type InfillParams, type InfillResult, type ProgressParams, type SamplingOptions,
 } from '../contract/protocol';
 import { applyFill } from './applyFill';
+import type { PgmSettings } from '../contract/settings';
 import { readSettings } from './config';
 import { LiveDecorations } from './liveDecorations';
 import { committedFraction, rangeContext } from './liveModel';
@@ -20,7 +21,6 @@ import { CAP_IT, FILL_IN_PARTS, oversizeChoice, oversizeQuestion, selectionTooLa
 import { onCancelled, reportFailure, warnIfCapped, whenCancelled, type FeedbackDeps } from './fillFeedback';
 import { holeRanges } from './holes';
 import { checkEdits, describeTargets, hasOverlap, normalizeRanges } from './ranges';
-import { samplingOptions } from './settings';
 import { errorText } from './serverOwner';
 import { lastFillWords } from './serverState';
 
@@ -37,7 +37,7 @@ export async function infillSelections(deps: InfillDeps): Promise<void> {
 export async function infillHoles(deps: InfillDeps): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) { void vscode.window.showInformationMessage('PGM Infill: open a file with placeholder holes.'); return; }
-  const marker = readSettings().holeMarker;
+  const marker = readSettings(editor.document.uri.toString()).holeMarker;
   const ranges = holeRanges(editor.document, marker);
   if (ranges.length === 0) { void vscode.window.showInformationMessage(`PGM Infill: no "${marker}" holes in this document.`); return; }
   // a marker's text says nothing about the fill's length: every hole gets the capacity setting
@@ -48,7 +48,7 @@ export async function infillHoles(deps: InfillDeps): Promise<void> {
 export async function fillHole(deps: InfillDeps, uri: vscode.Uri, range: vscode.Range): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(uri);
   const editor = await vscode.window.showTextDocument(doc, { preserveFocus: false });
-  const marker = readSettings().holeMarker;
+  const marker = readSettings(doc.uri.toString()).holeMarker;
   const holes = holeRanges(doc, marker);
   const hole = holes.find((r) => r.isEqual(range)) ?? holes.find((r) => r.intersection(range));
   if (!hole) { void vscode.window.showInformationMessage(`PGM Infill: that "${marker}" hole is gone.`); return; }
@@ -59,7 +59,15 @@ export async function fillHole(deps: InfillDeps, uri: vscode.Uri, range: vscode.
 export type FillExtras = Pick<SamplingOptions, 'candidates' | 'oversize' | 'lengthFrom'>;
 type FillParams = InfillParams & { options: SamplingOptions };
 
-export interface FillAnswer { params: FillParams; result: InfillResult; holes: HoleAnswer[]; scheduled?: number; stepsRan?: number }
+export interface FillAnswer {
+  params: FillParams;
+  result: InfillResult;
+  holes: HoleAnswer[];
+  /** The document's settings when the fill was asked: the values the server pulled for it. */
+  settings: PgmSettings;
+  scheduled?: number;
+  stepsRan?: number;
+}
 
 /**
  * One fill request with everything around it: the live view, the tinted ranges, progress with
@@ -74,17 +82,20 @@ export async function withFill(
   if (hasOverlap(ranges)) { void vscode.window.showWarningMessage('PGM Infill: the ranges overlap.'); return; }
   const doc = editor.document;
   const text = doc.getText();
+  // The server pulls the sampling settings for this document itself (folder settings hold); the
+  // request carries only what this command adds. Read here for the live view and the messages.
+  const settings = readSettings(doc.uri.toString()).server;
   const params: FillParams = {
     textDocument: { uri: doc.uri.toString(), version: doc.version },
     ranges: ranges.map((r) => ({ start: r.start, end: r.end })),
-    options: { ...samplingOptions(readSettings().server), ...extras },
+    options: { ...extras },
     requestId: randomUUID(),
     progress: true,
   };
   const requestId = params.requestId!;
   deps.live({
     type: 'start', requestId, title: `${doc.fileName.split(/[\\/]/).pop()} · ${what}`,
-    steps: params.options.steps ?? 0,
+    steps: settings.steps,
     ranges: ranges.map((r) => rangeContext(text, doc.offsetAt(r.start), doc.offsetAt(r.end))),
   });
   deps.status.setBusy(true);
@@ -93,7 +104,7 @@ export async function withFill(
   try {
     const { result, scheduled, stepsRan } = await sendAsking(deps, params, decorations);
     deps.status.setBusy(false); // the model is done; a quick pick may wait for the user now
-    if (result) await use({ params, result, holes: holeAnswers(result), scheduled, stepsRan }, decorations);
+    if (result) await use({ params, result, holes: holeAnswers(result), settings, scheduled, stepsRan }, decorations);
     else onCancelled(deps, requestId, performance.now() - t0);
   } catch (err) {
     reportFailure(deps, err);
@@ -179,7 +190,7 @@ export async function applyAnswer(deps: InfillDeps, doc: vscode.TextDocument, a:
   }
   const outcome = await applyFill(doc, params.textDocument.version, check.edits);
   const s = result.stats;
-  const holes = appliedAnswers(a.holes, texts, readSettings().server.confidenceThreshold);
+  const holes = appliedAnswers(a.holes, texts, a.settings.confidenceThreshold);
   const low = lowConfidenceSummary(holes);
   const fill = {
     ms: s.ms, stepsRan, stepsScheduled: scheduled, networkCalls: s.steps, ranges: params.ranges.length, lowConfidence: low || undefined,
@@ -189,7 +200,7 @@ export async function applyAnswer(deps: InfillDeps, doc: vscode.TextDocument, a:
     `${s.candidates} candidates, ` +
     `scores [${holes.map((h) => scoreText(h.score)).join(', ')}]`);
   deps.status.setLastFill(fill);
-  warnIfCapped(deps, params.options?.steps, scheduled);
+  warnIfCapped(deps, a.settings.steps, scheduled);
   deps.live({ type: 'done', requestId, outcome, ms: s.ms, steps: stepsRan, scheduled, holes: holes.map((h) => ({ text: h.text, score: h.score, lowConfidence: h.lowConfidence, parses: h.parses })) });
   if (outcome === 'stale') void vscode.window.showWarningMessage('PGM Infill: the document changed during the fill; nothing was applied.');
   if (outcome === 'failed') void vscode.window.showErrorMessage('PGM Infill: the editor refused the edit; nothing was applied.');

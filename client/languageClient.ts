@@ -1,8 +1,9 @@
 /**
  * Builds the LanguageClient: the server runs in its own Node process (dist/server.js over node
- * IPC), never in the extension host. Settings the server pulls through workspace/configuration
- * are answered from our sanitised settings, so the model path it sees is the user's, never a
- * workspace's.
+ * IPC), never in the extension host. Settings reach the server one way only: it pulls them
+ * through workspace/configuration (scoped to a document), answered from our sanitised settings,
+ * so the model path it sees is the user's, never a workspace's. When they change, the client only
+ * says so: a bare didChangeConfiguration, no values (nothing in initializationOptions either).
  */
 import * as vscode from 'vscode';
 import {
@@ -34,8 +35,14 @@ function serverOptions(serverModule: string): ServerOptions {
   };
 }
 
-/** Answers the server's configuration pulls for our section with sanitised settings. */
+/**
+ * Answers the server's configuration pulls for our section with sanitised settings, and sends
+ * its change notifications bare. The server registers for changes of our section, so
+ * vscode-languageclient would send the section's values along; `next(undefined)` sends
+ * `{settings: null}` instead: the server pulls what it needs.
+ */
 const configurationMiddleware: Middleware['workspace'] = {
+  didChangeConfiguration: (_sections, next) => next(undefined),
   configuration: (params, token, next) => {
     const answers = params.items.map((item) =>
       item.section === SETTINGS_SECTION ? readSettings(item.scopeUri).server : undefined);
@@ -55,7 +62,6 @@ export function createLanguageClient(parts: ClientParts): LanguageClient {
     // The owner reports errors (status item first, a toast only once); never pop the log up.
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     errorHandler: parts.errorHandler,
-    initializationOptions: { settings: readSettings().server },
     middleware: { workspace: configurationMiddleware, ...parts.inline },
   };
   return new LanguageClient('pgmInfill', 'PGM Infill', serverOptions(parts.serverModule), clientOptions);

@@ -2,9 +2,9 @@
  * Typed, sanitised settings for the client, built from raw configuration values. Pure (the
  * `vscode` reads live in config.ts), so the security-relevant rules are unit-tested:
  * - the model path comes only from user/machine scope, never from a workspace or folder;
- * - every value goes through contract/settings.ts's sanitiser (numbers clamped, enums checked).
+ * - every value goes through contract/settings.ts's sanitiser once, here (an invalid value gets its
+ *   default and a problem line for the user).
  */
-import { type SamplingOptions } from '../contract/protocol';
 import { DEFAULT_SETTINGS, SETTINGS_SECTION, sanitizeSettings, type PgmSettings } from '../contract/settings';
 
 export const SECTION = SETTINGS_SECTION;
@@ -30,24 +30,15 @@ export function trustedModelPath(inspection: ModelPathInspection | undefined): {
   return { path, ignoredWorkspaceValue };
 }
 
-/** Builds the client settings from the raw `pgmInfill` section and the model path inspection. */
-export function buildSettings(raw: unknown, modelPath: ModelPathInspection | undefined): ClientSettings {
+/**
+ * Builds the client settings from the raw `pgmInfill` section and the model path inspection: the
+ * one place the client sanitises (contract/settings.ts sanitizeSettings). `problems` names each
+ * invalid value and the default used instead, for the user.
+ */
+export function buildSettings(raw: unknown, modelPath: ModelPathInspection | undefined): { settings: ClientSettings; problems: string[] } {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  const server = sanitizeSettings({ ...r, modelPath: trustedModelPath(modelPath).path });
-  return { server, holeMarker: server.holeMarker };
-}
-
-/** The sampling options sent with each explicit fill, so a settings change applies to the next one. */
-export function samplingOptions(s: PgmSettings): SamplingOptions {
-  return {
-    steps: s.steps,
-    order: s.order,
-    temperature: s.temperature,
-    topP: s.topP,
-    seed: s.seed,
-    capacity: s.capacity,
-    candidates: s.candidates,
-  };
+  const { settings: server, problems } = sanitizeSettings({ ...r, modelPath: trustedModelPath(modelPath).path });
+  return { settings: { server, holeMarker: server.holeMarker }, problems };
 }
 
 /** Why inline suggestions are off, or undefined when they are on. */

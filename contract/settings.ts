@@ -210,34 +210,15 @@ export const SETTING_ROWS: readonly SettingRow[] = flatten(SETTINGS, '');
 /** The rows whose change reloads the model. */
 export const RELOAD_KEYS: readonly string[] = SETTING_ROWS.filter((r) => r.spec.reloadsModel).map((r) => r.key);
 
-/**
- * One value against its spec: wrong type -> the default; numbers rounded (integers) and clamped;
- * an unknown enum value -> the default; free text trimmed, and the default when it breaks a length
- * or line rule.
- */
-export function sanitizeValue(spec: SettingSpec, v: unknown): number | boolean | string {
-  switch (spec.type) {
-    case 'boolean':
-      return typeof v === 'boolean' ? v : spec.default;
-    case 'integer':
-    case 'number': {
-      if (typeof v !== 'number' || !Number.isFinite(v)) return spec.default;
-      const x = spec.type === 'integer' ? Math.round(v) : v;
-      return Math.min(spec.maximum, Math.max(spec.minimum, x));
-    }
-    case 'string': {
-      if (typeof v !== 'string') return spec.default;
-      if (spec.enum) return spec.enum.includes(v) ? v : spec.default;
-      const t = v.trim();
-      const bad = t.length < (spec.minLength ?? 0) || t.length > (spec.maxLength ?? Infinity) || (spec.singleLine && /[\r\n]/.test(t));
-      return bad ? spec.default : t;
-    }
-  }
+/** Free text is trimmed before it is checked; every other value is checked as it is. */
+function normalize(spec: SettingSpec, v: unknown): unknown {
+  return spec.type === 'string' && !spec.enum && typeof v === 'string' ? v.trim() : v;
 }
 
 /**
- * Why a value is invalid for its spec, or undefined when it is valid as it is. For inputs that
- * must be refused rather than repaired (command-line flags, JSONL fields, request options).
+ * Why a value is invalid for its spec, or undefined when it is valid as it is. Used as it is for
+ * inputs that are refused rather than repaired (command-line flags, JSONL fields, request
+ * options), and by sanitizeSettings (after trimming free text) for settings.
  */
 export function invalidReason(spec: SettingSpec, v: unknown): string | undefined {
   switch (spec.type) {
@@ -249,10 +230,13 @@ export function invalidReason(spec: SettingSpec, v: unknown): string | undefined
         (spec.type === 'number' || Number.isInteger(v));
       return ok ? undefined : `must be ${spec.type === 'integer' ? 'an integer' : 'a number'} in [${spec.minimum}, ${spec.maximum}]`;
     }
-    case 'string':
+    case 'string': {
       if (typeof v !== 'string') return 'must be a string';
       if (spec.enum) return spec.enum.includes(v) ? undefined : `must be one of ${spec.enum.join(', ')}`;
-      return sanitizeValue(spec, v) === v ? undefined : describeText(spec);
+      const ok = v === v.trim() && v.length >= (spec.minLength ?? 0) && v.length <= (spec.maxLength ?? Infinity) &&
+        !(spec.singleLine && /[\r\n]/.test(v));
+      return ok ? undefined : describeText(spec);
+    }
   }
 }
 
@@ -269,24 +253,55 @@ export function settingSpec(key: string): SettingSpec {
   return row.spec;
 }
 
-function build(tree: object, raw: unknown, pick: (spec: SettingSpec, v: unknown) => unknown): Record<string, unknown> {
+/** A value as a user would write it in settings.json, shortened for a message. */
+function shown(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
+function build(tree: object, raw: unknown, prefix: string, problems: string[]): Record<string, unknown> {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(tree)) out[k] = isSpec(v) ? pick(v, r[k]) : build(v as object, r[k], pick);
+  for (const [k, node] of Object.entries(tree)) {
+    const key = `${SETTINGS_SECTION}.${prefix}${k}`;
+    const v = r[k];
+    if (!isSpec(node)) {
+      if (v !== undefined && v !== null && (typeof v !== 'object' || Array.isArray(v))) {
+        problems.push(`${key}: ${shown(v)} is not valid (must be an object of settings); using the defaults`);
+      }
+      out[k] = build(node as object, v, `${prefix}${k}.`, problems);
+      continue;
+    }
+    const value = normalize(node, v);
+    const why = v === undefined || v === null ? 'absent' : invalidReason(node, value);
+    if (why && why !== 'absent') problems.push(`${key}: ${shown(v)} is not valid (${why}); using the default ${shown(node.default)}`);
+    out[k] = why ? node.default : value;
+  }
   return out;
 }
 
+export interface SanitizedSettings {
+  settings: Settings;
+  /** One line per invalid value ("pgmInfill.steps: 0 is not valid (...); using the default 8"), for the user. */
+  problems: string[];
+}
+
 /**
- * THE sanitiser: turns whatever arrived at a boundary (VS Code configuration, a
- * workspace/configuration answer; partial, wrong types, out of range) into valid Settings.
- * Unknown keys are dropped.
+ * THE sanitiser, called once by each side where settings enter it (the client: VS Code's
+ * configuration, client/config.ts; the server: the workspace/configuration answer,
+ * server/lsp/settings.ts). Absent values (undefined, null) get their default silently; an invalid
+ * value (wrong type, out of range, not an allowed choice, free text breaking its rules) gets its
+ * default and a problem line saying which, why and what is used instead. Free text is trimmed.
+ * Unknown keys are dropped. Never throws.
  */
-export function sanitizeSettings(raw: unknown): Settings {
-  return build(SETTINGS, raw, sanitizeValue) as unknown as Settings;
+export function sanitizeSettings(raw: unknown): SanitizedSettings {
+  const problems: string[] = [];
+  const settings = build(SETTINGS, raw, '', problems) as unknown as Settings;
+  return { settings, problems };
 }
 
 /** The defaults, from the table. */
-export const DEFAULT_SETTINGS: Settings = deepFreeze(build(SETTINGS, undefined, (s) => s.default)) as unknown as Settings;
+export const DEFAULT_SETTINGS: Settings = deepFreeze(sanitizeSettings(undefined).settings);
 
 function deepFreeze<T extends object>(o: T): T {
   for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v);

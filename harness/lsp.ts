@@ -29,6 +29,10 @@ export interface StartOptions {
   nodeArgs?: string[];
   /** Another build of the server to run (a benchmark comparing builds); default SERVER. */
   serverJs?: string;
+  /** Extra `initialize` params (e.g. initializationOptions, which the server must not read). */
+  initialize?: Record<string, unknown>;
+  /** The client answers workspace/configuration (default true). */
+  configuration?: boolean;
 }
 
 export interface Exit {
@@ -41,6 +45,14 @@ export class Server {
   readonly progress: ProgressParams[] = [];
   readonly logs: string[] = [];
   readonly stderr: string[] = [];
+  /** Folder settings: a folder URI ('file:///ws/a/') -> values over `settings` for documents under it. */
+  folders: Record<string, Record<string, unknown>> = {};
+  /** Every workspace/configuration item the server asked for, in order. */
+  readonly pulls: { section?: string; scopeUri?: string }[] = [];
+  /** window/showMessage notifications. */
+  readonly messages: { type: number; message: string }[] = [];
+  /** client/registerCapability registrations. */
+  readonly registrations: { method: string; registerOptions?: unknown }[] = [];
   exit: Exit | null = null;
   readonly exited: Promise<Exit>;
   /** The server's answer to `initialize`. */
@@ -70,13 +82,23 @@ export class Server {
       s.progress.push(p);
       for (const l of [...s.progressListeners]) l(p);
     });
-    conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => s.settings));
-    conn.onRequest('client/registerCapability', () => null);
+    conn.onNotification('window/showMessage', (m: { type: number; message: string }) => void s.messages.push(m));
+    // As VS Code answers: the settings, with the innermost folder's values over them.
+    conn.onRequest('workspace/configuration', (p: { items: { section?: string; scopeUri?: string }[] }) => p.items.map((item) => {
+      s.pulls.push(item);
+      const folder = Object.keys(s.folders).filter((f) => item.scopeUri?.startsWith(f)).sort((a, b) => b.length - a.length)[0];
+      return folder ? { ...s.settings, ...s.folders[folder] } : s.settings;
+    }));
+    conn.onRequest('client/registerCapability', (p: { registrations: { method: string; registerOptions?: unknown }[] }) => {
+      s.registrations.push(...p.registrations);
+      return null;
+    });
     conn.onError(() => undefined);
     conn.listen();
     s.init = await conn.sendRequest('initialize', {
       processId: process.pid, rootUri: null,
-      capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
+      capabilities: { workspace: { configuration: opts.configuration ?? true, didChangeConfiguration: { dynamicRegistration: true } } },
+      ...opts.initialize,
     });
     await conn.sendNotification('initialized', {});
     return s;

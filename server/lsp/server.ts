@@ -9,6 +9,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PROTOCOL_VERSION, PgmErrorCodes, PgmMethods, type InfillParams, type StatusParams } from '../../contract/protocol';
+import { SETTINGS_SECTION } from '../../contract/settings';
 import { SERVER_VERSION } from '../../contract/version';
 import { toResponseError } from './errors';
 import { handleInfill, type ServerDeps } from './infill';
@@ -30,7 +31,6 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
     const settings = new SettingsSource(connection, !!caps.workspace?.configuration);
-    settings.push((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
     dynamicConfig = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
     deps = { connection, documents, owner, scheduler, settings };
     const memo = inlineMemo(deps);
@@ -57,13 +57,14 @@ export function startServer(connection: Connection): void {
   };
 
   connection.onInitialized(() => {
-    if (dynamicConfig) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+    // "Tell me when pgmInfill.* changes"; the notification's payload is never read (settings.ts).
+    if (dynamicConfig) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
     void applyModelSettings();
   });
 
-  connection.onDidChangeConfiguration((change) => {
-    deps?.settings.push(change.settings);
-    deps?.settings.invalidate();
+  // Settings changed: pull them again (the payload, if any, is ignored: pulling is the only path).
+  connection.onDidChangeConfiguration(() => {
+    deps?.settings.changed();
     void applyModelSettings();
   });
 
@@ -78,7 +79,7 @@ export function startServer(connection: Connection): void {
     handleInfill(need(deps), params, token).catch(answerError));
 
   connection.onRequest(PgmMethods.reload, async () => {
-    deps?.settings.invalidate();
+    deps?.settings.changed();
     await applyModelSettings(true);
     return withQueue(owner.status());
   });

@@ -89,29 +89,49 @@ describe('the CLI agrees with the table', () => {
 });
 
 describe('the sanitiser', () => {
-  it('fills defaults for missing or wrongly typed values and drops unknown keys', () => {
-    assert.deepEqual(sanitizeSettings(undefined), DEFAULT_SETTINGS);
-    assert.deepEqual(sanitizeSettings({ steps: 'many', order: 'sideways', inline: 3, bogus: 1 }), DEFAULT_SETTINGS);
+  it('fills defaults silently for absent values and drops unknown keys', () => {
+    assert.deepEqual(sanitizeSettings(undefined), { settings: DEFAULT_SETTINGS, problems: [] });
+    assert.deepEqual(sanitizeSettings({ steps: null, inline: {}, bogus: 1 }), { settings: DEFAULT_SETTINGS, problems: [] });
   });
 
-  it('clamps numbers to the table range, rounds integers and keeps valid choices', () => {
-    const s = sanitizeSettings({ steps: 0, temperature: -1, topP: 7, capacity: 5000, seed: -9, order: 'left-to-right', executionProvider: 'cuda', inline: { maxTokens: 32.4, enabled: false } });
-    assert.equal(s.steps, 1);
-    assert.equal(s.temperature, 0);
-    assert.equal(s.topP, 1);
-    assert.equal(s.capacity, 1024);
+  it('gives an invalid value its default and says which, why and what is used', () => {
+    const { settings: s, problems } = sanitizeSettings({ steps: 0, temperature: -1, topP: 7, capacity: 5000, seed: -9, order: 'sideways', executionProvider: 'cuda', inline: { maxTokens: 32.4, enabled: false } });
+    assert.equal(s.steps, DEFAULT_SETTINGS.steps);
+    assert.equal(s.temperature, DEFAULT_SETTINGS.temperature);
+    assert.equal(s.topP, DEFAULT_SETTINGS.topP);
+    assert.equal(s.capacity, DEFAULT_SETTINGS.capacity);
     assert.equal(s.seed, -1);
-    assert.equal(s.order, 'left-to-right');
+    assert.equal(s.order, DEFAULT_SETTINGS.order);
     assert.equal(s.executionProvider, 'cuda');
-    assert.deepEqual(s.inline, { enabled: false, debounceMs: DEFAULT_SETTINGS.inline.debounceMs, maxTokens: 32, contextCache: DEFAULT_SETTINGS.inline.contextCache, candidates: DEFAULT_SETTINGS.inline.candidates, steps: DEFAULT_SETTINGS.inline.steps });
+    assert.deepEqual(s.inline, { ...DEFAULT_SETTINGS.inline, enabled: false });
+    assert.deepEqual(problems, [
+      'pgmInfill.steps: 0 is not valid (must be an integer in [1, 1024]); using the default 8',
+      'pgmInfill.order: "sideways" is not valid (must be one of random, confidence, left-to-right); using the default "confidence"',
+      'pgmInfill.temperature: -1 is not valid (must be a number in [0, 10]); using the default 0.5',
+      'pgmInfill.topP: 7 is not valid (must be a number in [0.01, 1]); using the default 0.95',
+      'pgmInfill.seed: -9 is not valid (must be an integer in [-1, 4294967295]); using the default -1',
+      'pgmInfill.capacity: 5000 is not valid (must be an integer in [1, 1024]); using the default 64',
+      'pgmInfill.inline.maxTokens: 32.4 is not valid (must be an integer in [1, 256]); using the default 16',
+    ]);
+  });
+
+  it('a wrongly typed group or value never throws', () => {
+    const { settings, problems } = sanitizeSettings({ steps: 'many', inline: 3, trace: [] });
+    assert.deepEqual(settings, DEFAULT_SETTINGS);
+    assert.equal(problems.length, 3);
+    assert.match(problems[1], /^pgmInfill\.inline: 3 is not valid \(must be an object of settings\); using the defaults$/);
+    assert.deepEqual(sanitizeSettings('nonsense').settings, DEFAULT_SETTINGS);
   });
 
   it('free text is trimmed, and the default when it breaks its rules', () => {
-    assert.equal(sanitizeSettings({ holeMarker: '  ??  ' }).holeMarker, '??');
-    assert.equal(sanitizeSettings({ holeMarker: 'a\nb' }).holeMarker, DEFAULT_SETTINGS.holeMarker);
-    assert.equal(sanitizeSettings({ holeMarker: '   ' }).holeMarker, DEFAULT_SETTINGS.holeMarker);
-    assert.equal(sanitizeSettings({ holeMarker: 'x'.repeat(65) }).holeMarker, DEFAULT_SETTINGS.holeMarker);
-    assert.equal(sanitizeSettings({ modelPath: ' /m ' }).modelPath, '/m');
+    const marker = (v: unknown) => sanitizeSettings({ holeMarker: v });
+    assert.deepEqual(marker('  ??  '), { settings: { ...DEFAULT_SETTINGS, holeMarker: '??' }, problems: [] });
+    for (const bad of ['a\nb', '   ', 'x'.repeat(65)]) {
+      const r = marker(bad);
+      assert.equal(r.settings.holeMarker, DEFAULT_SETTINGS.holeMarker);
+      assert.match(r.problems[0], /^pgmInfill\.holeMarker: .* is not valid \(must be text/);
+    }
+    assert.equal(sanitizeSettings({ modelPath: ' /m ' }).settings.modelPath, '/m');
   });
 
   it('refuses (for strict inputs) what it would repair', () => {

@@ -62,6 +62,16 @@ def binding_limit(step: int, wall_s: float, max_steps: int, budget_s: float | No
     return "max_steps", min(1.0, step / max_steps) if max_steps else 1.0, by_steps
 
 
+def horizon_eta(frac0: float, frac: float, wall0: float, wall: float) -> float | None:
+    """Seconds left on the schedule's horizon (train.budget_minutes, on the wall or CPU clock),
+    from how fast its share of the run grew this session; None until it has grown."""
+    if frac >= 1.0:
+        return 0.0
+    if frac <= frac0 or wall <= wall0:
+        return None
+    return (wall - wall0) * (1.0 - frac) / (frac - frac0)
+
+
 def fmt_duration(s: float | None) -> str:
     if s is None:
         return "?"
@@ -72,18 +82,23 @@ def fmt_duration(s: float | None) -> str:
 class Progress:
     """A bar over whichever limit ends the run first, with the ETA that limit implies."""
 
-    def __init__(self, ctl: StopControl, step: int, wall_s: float, enabled: bool):
-        self.ctl, self.step0, self.wall0 = ctl, step, wall_s
+    def __init__(self, ctl: StopControl, step: int, wall_s: float, enabled: bool, horizon: float | None = None):
+        """`horizon`: the share of train.budget_minutes used so far (None: the run has no such budget)."""
+        self.ctl, self.step0, self.wall0, self.horizon0 = ctl, step, wall_s, horizon
         self.bar = tqdm(total=1000, bar_format="{percentage:3.0f}%|{bar}| {desc}", disable=not enabled,
                         dynamic_ncols=True, mininterval=0.5)
         self.extra = ""
 
-    def update(self, step: int, wall_s: float, **extra) -> None:
+    def update(self, step: int, wall_s: float, horizon: float | None = None, **extra) -> None:
         if extra:
             self.extra = ", ".join(f"{k} {v}" for k, v in extra.items())
         done = step - self.step0
         rate = (wall_s - self.wall0) / done if done > 0 else None
         limit, frac, left = binding_limit(step, wall_s, self.ctl.max_steps, self.ctl.budget_s, rate)
+        if horizon is not None and self.horizon0 is not None:
+            h_left = horizon_eta(self.horizon0, horizon, self.wall0, wall_s)
+            if horizon >= frac or (h_left is not None and (left is None or h_left <= left)):
+                limit, frac, left = "budget_minutes", min(1.0, horizon), h_left
         budget = f"{wall_s / 60:.2f}/{self.ctl.budget_s / 60:g} min" if self.ctl.budget_s else f"{wall_s / 60:.2f} min"
         self.bar.n = int(frac * 1000)
         self.bar.set_description_str(f"step {step}/{self.ctl.max_steps}, {budget}, ETA {fmt_duration(left)} "

@@ -224,8 +224,9 @@ class Trainer:
         self.t_start, last_ckpt = time.time(), time.time()
         self.cpu_start, self.cpu_prev = time.process_time(), self.extra.get("cpu_s", 0.0)
         flops_tok = flops_per_token(self.cfg.model)
+        horizon = self.progress if tc.budget_minutes else (lambda: None)  # the schedule's horizon, if any
         bar = Progress(ctl, self.step, self.wall_prev,
-                       enabled=self.rank == 0 and not os.environ.get("TQDM_DISABLE"))
+                       enabled=self.rank == 0 and not os.environ.get("TQDM_DISABLE"), horizon=horizon())
         loss_acc, n_acc, t_log = 0.0, 0, time.time()
         while not (reason := self.stop_reason(ctl)):
             loss_acc += self.train_step()
@@ -235,10 +236,10 @@ class Trainer:
                 self.log_line({"step": self.step, "loss": loss_acc / n_acc, "lr_mult": self.last_mult,
                                "tokens": self.tokens, "tokens_per_s": tps, "wall_s": self.wall_now(),
                                "cpu_s": self.cpu_now(), "mfu": tps * flops_tok / (tc.peak_flops * self.world)})
-                bar.update(self.step, self.wall_now(), loss=f"{loss_acc / n_acc:.3f}", tok_s=f"{tps:,.0f}")
+                bar.update(self.step, self.wall_now(), horizon(), loss=f"{loss_acc / n_acc:.3f}", tok_s=f"{tps:,.0f}")
                 loss_acc, n_acc, t_log = 0.0, 0, time.time()
             else:
-                bar.update(self.step, self.wall_now())
+                bar.update(self.step, self.wall_now(), horizon())
             if self.step % tc.eval_every == 0 and self.rank == 0:
                 self.log_line({"step": self.step, "tokens": self.tokens, **self.eval_ema()})
             if time.time() - last_ckpt > tc.ckpt_every_minutes * 60:

@@ -12,7 +12,7 @@ import pytest
 
 from training.checkpoint import FORMAT, load_checked
 from training.errors import run_cli
-from training.runcontrol import binding_limit, resume_command
+from training.runcontrol import Progress, StopControl, binding_limit, horizon_eta, resume_command
 from training.runfolder import RunFolderError, RunLock
 from training.tests.test_train import ROOT, make_config, make_data
 from training.train import main
@@ -157,6 +157,21 @@ def test_the_binding_limit_and_its_eta():
     assert binding_limit(100, 3000.0, 1000, 3600.0, 10.0) == ("max_minutes", 3000 / 3600, 600.0)
     # no time budget; rate not known yet
     assert binding_limit(0, 0.0, 1000, None, None) == ("max_steps", 0.0, None)
+
+
+def test_the_bar_follows_a_budget_minutes_horizon():
+    # a WSD run on train.budget_minutes (max_steps huge): 30% of the horizon used in 600 s of this
+    # session, from 10% at its start -> 20% per 600 s -> 70% left = 2100 s
+    assert horizon_eta(0.1, 0.3, 1000.0, 1600.0) == 2100.0
+    assert horizon_eta(0.1, 0.1, 1000.0, 1600.0) is None  # not grown yet: unknown
+    assert horizon_eta(0.5, 1.0, 1000.0, 1600.0) == 0.0
+    bar = Progress(StopControl(1_000_000, 0.0), 100, 1000.0, enabled=False, horizon=0.1)
+    bar.update(200, 1600.0, 0.3)
+    assert "(budget_minutes)" in bar.bar.desc and "ETA 35:00" in bar.bar.desc
+    assert bar.bar.n == 300
+    plain = Progress(StopControl(1000, 0.0), 0, 0.0, enabled=False)  # no budget: steps bind as before
+    plain.update(500, 100.0)
+    assert "(max_steps)" in plain.bar.desc and plain.bar.n == 500
 
 
 def test_resume_command_keeps_the_arguments_and_drops_overwrite_and_init():

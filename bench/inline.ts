@@ -24,7 +24,7 @@ import { resolveOptions } from '../server/lsp/requests';
 import { planRows } from '../server/sampler/window';
 import type { SamplerOptions } from '../server/sampler/types';
 import { median, timed } from './ort';
-import { machine } from './report';
+import { measuredBy } from './report';
 import { throughServer, type ServerVariant } from './server';
 
 const ROOT = join(__dirname, '..');
@@ -83,8 +83,7 @@ async function main(): Promise<void> {
     ...(hasRandom ? [{ label: `random weights, default (cache ${inlineCache})`, b: (await breakdown(RANDOM, cacheOf(inlineCache), reps))[0], server: 3 }] : []),
   ];
   const out = [
-    `Measured by \`npm run bench:inline\` (bench/inline.ts) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${machine()}.`,
-    `Load average before: ${before.map((x) => f(x, 2)).join(' / ')}; after: ${loadavg().map((x) => f(x, 2)).join(' / ')} (1/5/15 min). ${reps} requests per server, alternated.`,
+    ...measuredBy('bench:inline', 'bench/inline.ts', before, reps),
     '',
     '| server | inline p50 | inline p95 | same context again (memo) p50 | typed ahead (memo) p50 | selection 64 p50 | RSS |',
     '|---|---:|---:|---:|---:|---:|---:|',

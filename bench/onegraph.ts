@@ -17,7 +17,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { machine } from './report';
+import { measuredBy } from './report';
 import { throughServer, type ServerVariant } from './server';
 
 const ROOT = join(__dirname, '..');
@@ -53,8 +53,7 @@ async function main(): Promise<void> {
     ];
     const res = await throughServer(variants, reps, fills);
     const out = [
-      `Measured by \`npm run bench:onegraph\` (bench/onegraph.ts) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${machine()}.`,
-      `Load average before: ${load0.map((x) => f(x, 2)).join(' / ')}; after: ${loadavg().map((x) => f(x, 2)).join(' / ')} (1/5/15 min). ${reps} requests per server, alternated.`,
+      ...measuredBy('bench:onegraph', 'bench/onegraph.ts', load0, reps),
       '',
       '| server (models/pgm-code weights) | inline p50 | inline p95 | selection 64 p50 | RSS |',
       '|---|---:|---:|---:|---:|',

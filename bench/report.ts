@@ -23,6 +23,15 @@ export function machine(): string {
   return `${c.length} x ${c[0]?.model ?? 'unknown CPU'}, Node ${process.version}, onnxruntime-node CPU EP`;
 }
 
+/** The two header lines of a server benchmark's report: command, date, machine, load before/after. */
+export function measuredBy(script: string, file: string, loadBefore: number[], reps: number): string[] {
+  const load = (xs: number[]) => xs.map((x) => f(x, 2)).join(' / ');
+  return [
+    `Measured by \`npm run ${script}\` (${file}) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${machine()}.`,
+    `Load average before: ${load(loadBefore)}; after: ${load(loadavg())} (1/5/15 min). ${reps} requests per server, alternated.`,
+  ];
+}
+
 export function render(r: Results): string {
   const cfg = r.config;
   const lines = [
